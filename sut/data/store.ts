@@ -1,0 +1,88 @@
+// The data contract every store implements: Postgres for real runs, memory for route unit tests.
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  createdAt: string; // ISO 8601
+  updatedAt: string; // ISO 8601
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  createdAt: string;
+}
+
+export interface Member {
+  userId: number;
+  role: MemberRole;
+  joinedAt: string;
+}
+
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+/** A team with its members. Members carry ids, not user fields, so a user edit never stales a team. */
+export interface TeamWithMembers extends Team {
+  members: Member[];
+}
+
+export interface Credentials {
+  userId: number;
+  passwordHash: string; // "scrypt$<saltHex>$<hashHex>"
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+}
+
+export interface UserPatch {
+  email?: string;
+  name?: string;
+}
+
+/** Offset paging, or keyset paging after a user id (cursor). */
+export interface Page {
+  limit: number;
+  offset?: number;
+  afterId?: number;
+}
+
+/** Filled in by a caching layer so a route can answer `x-cache: hit|miss`. */
+export interface ReadContext {
+  cache?: 'hit' | 'miss';
+}
+
+/**
+ * Reads return null for an unknown id; writes throw the typed errors of `sut/errors.ts`
+ * (ConflictError for a duplicate email or membership, NotFoundError for a missing team or user
+ * in addMember, UnavailableError when the database cannot be reached).
+ */
+export interface Store {
+  listUsers(page: Page, ctx?: ReadContext): Promise<User[]>;
+  getUser(id: number, ctx?: ReadContext): Promise<User | null>;
+  /** Prefix match on name or email, case-insensitive, ordered by id. */
+  searchUsers(query: string, limit: number, ctx?: ReadContext): Promise<User[]>;
+  createUser(input: NewUser): Promise<User>;
+  updateUser(id: number, patch: UserPatch): Promise<User | null>;
+  deleteUser(id: number): Promise<boolean>;
+  findCredentials(email: string): Promise<Credentials | null>;
+
+  listTeams(page: Page, ctx?: ReadContext): Promise<Team[]>;
+  getTeam(id: number, ctx?: ReadContext): Promise<TeamWithMembers | null>;
+  createTeam(name: string): Promise<Team>;
+  addMember(teamId: number, userId: number, role: MemberRole): Promise<Member>;
+
+  /** Cheap round trip to the backing service; throws UnavailableError when it is down. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Seeded users all share this password so load scripts can log in as anyone. */
+export const DEMO_PASSWORD = 'loadlab-demo';
+export const SEED_USERS = 100_000;
+export const SEED_TEAMS = 1_000;
+/** Seeded user n (1-based) has this email; ids are 1..SEED_USERS in a fresh database. */
+export const seedEmail = (n: number): string => `user${n}@example.test`;
