@@ -1,0 +1,131 @@
+// The SUT's configuration: read from the environment once, every bad variable named, then frozen.
+import { hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
+import { parseLatencySpec, type LatencySpec } from './cache/latency.ts';
+
+export interface SutConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly nodeId: string;
+  readonly workers: number;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string | undefined;
+  readonly dbPoolMax: number;
+  readonly dbConnectTimeoutMs: number;
+  readonly cacheEnabled: boolean;
+  readonly cacheMax: number;
+  readonly cacheTtlMs: number;
+  readonly latency: LatencySpec;
+  readonly latencySeed: number;
+  readonly authSecret: string;
+  readonly tokenTtlSec: number;
+  readonly adminToken: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects problems instead of throwing at the first, so the user fixes them all at once. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let ok = false;
+    try {
+      ok = protocols.includes(new URL(value).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.problems.push(`${name}: expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    return ok ? value : undefined;
+  }
+
+  text(name: string, fallback: string, pattern: RegExp, accepts: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!pattern.test(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: expected ${accepts}`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+const DEV_SECRET = 'loadlab-dev-secret-change-me';
+
+/** Throws ConfigError listing every bad variable; returns a frozen config otherwise. */
+export function loadConfig(env: Env = process.env): SutConfig {
+  const r = new EnvReader(env);
+  const latencyText = r.raw('LATENCY') ?? 'none';
+  const latency = parseLatencySpec(latencyText);
+  if (typeof latency === 'string') r.problems.push(`LATENCY=${JSON.stringify(latencyText)}: ${latency}`);
+
+  const config: SutConfig = {
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.text('HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address'),
+    nodeId: r.text('NODE_ID', hostname().split('.')[0] || 'node', /^[\w.-]{1,64}$/, '1-64 letters, digits, ".", "_" or "-"'),
+    workers: r.int('WORKERS', availableParallelism(), 1, 256),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: r.raw('LOADLAB_DATA_DIR'),
+    dbPoolMax: r.int('DB_POOL_MAX', 10, 1, 1000),
+    dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 2000, 1, 600_000),
+    cacheEnabled: r.oneOf('CACHE', 'on', ['on', 'off']) === 'on',
+    cacheMax: r.int('CACHE_MAX', 10_000, 1, 10_000_000),
+    cacheTtlMs: r.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
+    latency: typeof latency === 'string' ? { kind: 'none' } : latency,
+    latencySeed: r.int('LATENCY_SEED', 1, 0, 2 ** 32 - 1),
+    authSecret: r.text('AUTH_SECRET', DEV_SECRET, /^.{16,}$/, 'at least 16 characters'),
+    tokenTtlSec: r.int('TOKEN_TTL_SEC', 3600, 1, 31_536_000),
+    adminToken: r.text('ADMIN_TOKEN', '', /^.{8,}$/, 'at least 8 characters') || undefined,
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1, 64 * 1024 * 1024),
+    keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1, 3_600_000),
+    logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,35 @@
+// What the routes need from the outside world, injected so routes run in-process in tests.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { TokenService } from '../auth/token.ts';
+import { bearerToken } from '../auth/token.ts';
+import type { ReadContext, Store } from '../data/store.ts';
+import type { Logger } from '../log.ts';
+
+export interface AppDeps {
+  store: Store;
+  tokens: TokenService;
+  log: Logger;
+  nodeId: string;
+  workerId: string;
+  bodyLimitBytes: number;
+  /** Present when admin routes are enabled (ADMIN_TOKEN set). */
+  adminToken?: string;
+  /** Present when a cache is in front of the store. */
+  cache?: { flush(): number };
+}
+
+export type AppEnv = { Variables: { userId: number } };
+
+/** Rejects a write without a valid bearer token (401) before its body is read. */
+export function requireAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const claims = deps.tokens.verify(bearerToken(c.req.header('authorization')));
+    c.set('userId', claims.sub);
+    await next();
+  };
+}
+
+/** Sets `x-cache` from what the caching layer reported for this request's read. */
+export function cacheHeader(c: Context, ctx: ReadContext): void {
+  if (ctx.cache) c.header('x-cache', ctx.cache);
+}

@@ -1,0 +1,78 @@
+// /api/users: list (offset or cursor), search by prefix, get, create, update, delete.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { hashPassword } from '../auth/password.ts';
+import type { ReadContext } from '../data/store.ts';
+import { NotFoundError } from '../errors.ts';
+import { type AppDeps, type AppEnv, cacheHeader, requireAuth } from './deps.ts';
+import { cleanText, nextCursor, parseId, parseLimit, parsePage, readJson } from './input.ts';
+import { ValidationError } from '../errors.ts';
+
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+const createSchema = z.strictObject({
+  email,
+  name: cleanText(1, 100),
+  password: z.string().min(8).max(128),
+});
+const updateSchema = z
+  .strictObject({ email: email.optional(), name: cleanText(1, 100).optional() })
+  .refine((patch) => patch.email !== undefined || patch.name !== undefined, 'send at least one of email, name');
+
+export function userRoutes(deps: AppDeps): Hono<AppEnv> {
+  const { store } = deps;
+  const app = new Hono<AppEnv>();
+  const auth = requireAuth(deps);
+
+  app.get('/', async (c) => {
+    const page = parsePage(c);
+    const ctx: ReadContext = {};
+    const items = await store.listUsers(page, ctx);
+    cacheHeader(c, ctx);
+    return c.json({ items, nextCursor: nextCursor(items, page.limit) });
+  });
+
+  app.get('/search', async (c) => {
+    const q = c.req.query('q');
+    const parsed = cleanText(1, 100).safeParse(q ?? '');
+    if (!parsed.success) throw new ValidationError('q must be 1-100 characters of text (a name or email prefix)');
+    const ctx: ReadContext = {};
+    const items = await store.searchUsers(parsed.data, parseLimit(c), ctx);
+    cacheHeader(c, ctx);
+    return c.json({ items });
+  });
+
+  app.get('/:id', async (c) => {
+    const id = parseId(c.req.param('id'));
+    const ctx: ReadContext = {};
+    const user = await store.getUser(id, ctx);
+    cacheHeader(c, ctx);
+    if (!user) throw new NotFoundError(`user ${id}`);
+    return c.json(user);
+  });
+
+  app.post('/', auth, async (c) => {
+    const input = await readJson(c, createSchema);
+    const user = await store.createUser({
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+    });
+    return c.json(user, 201);
+  });
+
+  app.put('/:id', auth, async (c) => {
+    const id = parseId(c.req.param('id'));
+    const patch = await readJson(c, updateSchema);
+    const user = await store.updateUser(id, patch);
+    if (!user) throw new NotFoundError(`user ${id}`);
+    return c.json(user);
+  });
+
+  app.delete('/:id', auth, async (c) => {
+    const id = parseId(c.req.param('id'));
+    if (!(await store.deleteUser(id))) throw new NotFoundError(`user ${id}`);
+    return c.json({ id, deleted: true });
+  });
+
+  return app;
+}
