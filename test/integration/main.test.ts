@@ -1,0 +1,48 @@
+// `npm start` as a user runs it: the real entry point as a child process, bad config, clean exit.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, inject, it } from 'vitest';
+
+const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+const MAIN = new URL('../../sut/main.ts', import.meta.url).pathname;
+
+function startMain(env: Record<string, string>) {
+  const child = spawn(TSX, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before listening: ${stderr}`)));
+  });
+  listening.catch(() => undefined);
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, listening, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('sut/main.ts', () => {
+  it('serves on DATABASE_URL, then SIGTERM drains and exits 0', async () => {
+    const run = startMain({ PORT: '0', DATABASE_URL: inject('databaseUrl') });
+    const url = await run.listening;
+    const res = await fetch(`${url}/api/users/42`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { id: number }).id).toBe(42);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^loadlab sut: bad config: PORT="eighty": expected a whole number from 0 to 65535\n$/],
+    [{ LATENCY: 'slow' }, /^loadlab sut: bad config: LATENCY="slow": expected none, fixed:<ms>/],
+    [{ CACHE: 'maybe', DB_POOL_MAX: '0' }, /DB_POOL_MAX="0".*\n.*CACHE="maybe"|CACHE="maybe".*\n.*DB_POOL_MAX="0"/],
+  ])('bad config %j exits 2 naming the variable', async (env, message) => {
+    const run = startMain({ ...env, DATABASE_URL: inject('databaseUrl') });
+    const [code] = await run.exited;
+    expect(code).toBe(2);
+    expect(run.output().stderr).toMatch(message);
+  });
+});

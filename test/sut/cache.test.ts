@@ -1,0 +1,123 @@
+// The read-through cache: miss then hit, invalidation by writes, flush, TTL on an injected clock.
+import { describe, expect, it } from 'vitest';
+import { withCache } from '../../sut/cache/cached-store.ts';
+import { createMemoryStore } from '../../sut/data/memory-store.ts';
+import type { Store } from '../../sut/data/store.ts';
+import { createCachedTestApp, testTokens } from './helpers.ts';
+
+const { token, adminToken } = testTokens();
+const writeHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+
+describe('cache through the API', () => {
+  it('answers miss then hit, and serves the same body', async () => {
+    const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    const first = await app.request('/api/users/3');
+    const second = await app.request('/api/users/3');
+    expect(first.headers.get('x-cache')).toBe('miss');
+    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(await second.json()).toEqual(await first.json());
+  });
+
+  it('an update invalidates the user and the lists that contain it', async () => {
+    const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    await app.request('/api/users/3');
+    await app.request('/api/users?limit=5');
+    await app.request('/api/users/search?q=user3');
+    const put = await app.request('/api/users/3', { method: 'PUT', headers: writeHeaders, body: JSON.stringify({ name: 'Changed' }) });
+    expect(put.status).toBe(200);
+    for (const path of ['/api/users/3', '/api/users?limit=5', '/api/users/search?q=user3']) {
+      const res = await app.request(path);
+      expect(res.headers.get('x-cache'), path).toBe('miss');
+      expect(JSON.stringify(await res.json()), path).toContain('Changed');
+    }
+  });
+
+  it('a new member invalidates that team', async () => {
+    const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    const before = (await (await app.request('/api/teams/2')).json()) as { members: unknown[] };
+    const add = await app.request('/api/teams/2/members', { method: 'POST', headers: writeHeaders, body: JSON.stringify({ userId: 1 }) });
+    expect(add.status).toBe(201);
+    const after = await app.request('/api/teams/2');
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(((await after.json()) as { members: unknown[] }).members).toHaveLength(before.members.length + 1);
+  });
+
+  it('the admin flush empties it and says how much', async () => {
+    const { app, cache } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    await app.request('/api/users/1');
+    await app.request('/api/users/2');
+    const flush = await app.request('/admin/cache/flush', { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(flush.status).toBe(200);
+    expect(await flush.json()).toEqual({ flushed: 2, cache: 'on' });
+    expect(cache.stats().size).toBe(0);
+    expect((await app.request('/api/users/1')).headers.get('x-cache')).toBe('miss');
+  });
+
+  it('entries expire after the TTL on the injected clock', async () => {
+    const { app, clock } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }), 1000);
+    await app.request('/api/users/1');
+    clock.nowMs += 999;
+    expect((await app.request('/api/users/1')).headers.get('x-cache')).toBe('hit');
+    clock.nowMs += 2;
+    expect((await app.request('/api/users/1')).headers.get('x-cache')).toBe('miss');
+  });
+
+  it('caches an unknown id as a 404 until that id is created', async () => {
+    const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    expect((await app.request('/api/users/11')).status).toBe(404);
+    const cached = await app.request('/api/users/11');
+    expect([cached.status, cached.headers.get('x-cache')]).toEqual([404, 'hit']);
+    const created = await app.request('/api/users', {
+      method: 'POST', headers: writeHeaders, body: JSON.stringify({ email: 'eleven@example.test', name: 'Eleven', password: 'long-enough' }),
+    });
+    expect(((await created.json()) as { id: number }).id).toBe(11);
+    expect((await app.request('/api/users/11')).status).toBe(200);
+  });
+});
+
+describe('withCache', () => {
+  /** Counts the loads that reach the inner store, and can hold them until released. */
+  function countingStore(inner: Store) {
+    const loads = { getUser: 0 };
+    let release: () => void = () => undefined;
+    let gate: Promise<void> | undefined;
+    const store: Store = {
+      ...inner,
+      async getUser(id) {
+        loads.getUser += 1;
+        if (gate) await gate;
+        return inner.getUser(id);
+      },
+    };
+    const hold = () => {
+      gate = new Promise((resolve) => (release = resolve));
+    };
+    return { store, loads, hold, release: () => release() };
+  }
+
+  it('concurrent misses on one key make one load', async () => {
+    const counted = countingStore(createMemoryStore({ users: 5, teams: 1 }));
+    const cache = withCache(counted.store, { max: 100, ttlMs: 60_000 });
+    counted.hold();
+    const reads = Promise.all([cache.getUser(1), cache.getUser(1), cache.getUser(1)]);
+    counted.release();
+    const users = await reads;
+    expect(users.map((u) => u?.id)).toEqual([1, 1, 1]);
+    expect(counted.loads.getUser).toBe(1);
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 3, size: 1 });
+  });
+
+  it('a write during a load keeps the loaded value out of the cache', async () => {
+    const counted = countingStore(createMemoryStore({ users: 5, teams: 1 }));
+    const cache = withCache(counted.store, { max: 100, ttlMs: 60_000 });
+    counted.hold();
+    const stale = cache.getUser(2);
+    await cache.updateUser(2, { name: 'During' });
+    counted.release();
+    await stale;
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    const fresh = await cache.getUser(2, ctx);
+    expect(ctx.cache).toBe('miss');
+    expect(fresh?.name).toBe('During');
+  });
+});
