@@ -19,6 +19,7 @@ const errorBody = (code: SutErrorCode, message: string, details?: unknown) => ({
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  if (deps.metricsMiddleware) app.use(deps.metricsMiddleware);
   app.use(async (c, next) => {
     c.header('x-node-id', deps.nodeId);
     c.header('x-worker-id', deps.workerId);

@@ -24,6 +24,9 @@ export interface SutConfig {
   readonly bodyLimitBytes: number;
   readonly keepAliveTimeoutMs: number;
   readonly logLevel: LogLevel;
+  readonly drainTimeoutMs: number;
+  readonly readyMaxLagMs: number;
+  readonly readyMaxPoolWaiting: number;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -125,6 +128,9 @@ export function loadConfig(env: Env = process.env): SutConfig {
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1, 64 * 1024 * 1024),
     keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1, 3_600_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    drainTimeoutMs: r.int('DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
+    readyMaxLagMs: r.int('READY_MAX_LAG_MS', 200, 1, 60_000),
+    readyMaxPoolWaiting: r.int('READY_MAX_POOL_WAITING', 50, 0, 1_000_000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -1,63 +1,37 @@
-// Entry point: env → config → Postgres (embedded or DATABASE_URL) → one serving process.
+// Entry point: the cluster primary (services, supervision) or, in a forked process, one worker.
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type SutConfig } from './config.ts';
-import { formatLatencySpec } from './cache/latency.ts';
-import { prepareDatabase } from './data/seed.ts';
 import { createLogger } from './log.ts';
-import { startPostgres } from './services/postgres.ts';
+import { runPrimary } from './runtime/primary.ts';
+import { runWorkerProcess } from './runtime/worker-process.ts';
 import { ServiceError } from './services/errors.ts';
-import { startWorker } from './worker.ts';
 
 const EXIT_CONFIG = 2;
 const EXIT_ENVIRONMENT = 3;
 const EXIT_INTERNAL = 4;
 
+function fail(code: number, lines: string[]): number {
+  for (const line of lines) process.stderr.write(`loadlab sut: ${line}\n`);
+  return code;
+}
+
 async function main(): Promise<number> {
   let config: SutConfig;
   try {
     config = loadConfig(process.env);
+    return await runPrimary(config, createLogger(config.logLevel));
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const problem of err.problems) process.stderr.write(`loadlab sut: bad config: ${problem}\n`);
-    return EXIT_CONFIG;
+    if (err instanceof ConfigError) return fail(EXIT_CONFIG, err.problems.map((p) => `bad config: ${p}`));
+    if (err instanceof ServiceError) return fail(EXIT_ENVIRONMENT, [err.message]);
+    return fail(EXIT_INTERNAL, [`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`]);
   }
-  const log = createLogger(config.logLevel);
-  const signal = waitForSignal(); // listen from the start: Ctrl-C during start-up still cleans up
-  const postgres = await startPostgres({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await prepareDatabase(postgres.url);
-    const worker = await startWorker(config, postgres.url, log);
-    const where = postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL';
-    const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
-    log.info(`node ${config.nodeId}: ${where}, ${cache}, latency ${formatLatencySpec(config.latency)}`);
-    process.stdout.write(`loadlab sut listening on http://${config.host}:${worker.port}\n`);
-    log.info(`${await signal}: draining`);
-    await worker.close();
-  } finally {
-    await postgres.stop();
-  }
-  return 0;
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const once = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', once);
-      process.off('SIGTERM', once);
-      resolve(signal);
-    };
-    process.on('SIGINT', once);
-    process.on('SIGTERM', once);
+if (cluster.isPrimary) {
+  main().then((code) => process.exit(code));
+} else {
+  runWorkerProcess().catch((err: unknown) => {
+    process.stderr.write(`loadlab sut worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(EXIT_INTERNAL);
   });
 }
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ServiceError) {
-      process.stderr.write(`loadlab sut: ${err.message}\n`);
-      process.exit(EXIT_ENVIRONMENT);
-    }
-    process.stderr.write(`loadlab sut: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(EXIT_INTERNAL);
-  },
-);

@@ -1,4 +1,4 @@
-// Composition root of one SUT process: store → latency → cache → app → listening server.
+// Composition root of one SUT process: store → latency → cache → app (with metrics, readiness) → server.
 import { createTokenService } from './auth/token.ts';
 import { withCache, type CachedStore } from './cache/cached-store.ts';
 import { createLatencySampler } from './cache/latency.ts';
@@ -8,10 +8,20 @@ import type { SutConfig } from './config.ts';
 import { createPgStore } from './data/pg-store.ts';
 import type { Store } from './data/store.ts';
 import type { Logger } from './log.ts';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
+import { createReadiness, type Readiness } from './runtime/readiness.ts';
 import { startServer, type RunningServer } from './runtime/server.ts';
 
 export interface Worker extends RunningServer {
   readonly cache: CachedStore | undefined;
+  readonly metrics: WorkerMetrics;
+  readonly readiness: Readiness;
+}
+
+export interface WorkerOptions {
+  workerId?: string;
+  /** Cluster workers answer /metrics for the whole cluster; alone, a worker answers for itself. */
+  metricsText?: () => Promise<{ contentType: string; body: string }>;
 }
 
 /** Builds the read path: latency is paid only by reads that get past the cache. */
@@ -24,9 +34,12 @@ export function composeStore(base: Store, config: SutConfig, workerId: string): 
   return { store: cache, cache };
 }
 
-export async function startWorker(config: SutConfig, databaseUrl: string, log: Logger, workerId = '0'): Promise<Worker> {
+export async function startWorker(config: SutConfig, databaseUrl: string, log: Logger, options: WorkerOptions = {}): Promise<Worker> {
+  const workerId = options.workerId ?? '0';
   const base = createPgStore({ url: databaseUrl, poolMax: config.dbPoolMax, connectionTimeoutMs: config.dbConnectTimeoutMs });
   const { store, cache } = composeStore(base, config, workerId);
+  const metrics = createWorkerMetrics({ cacheStats: cache?.stats, pool: base.pool });
+  const readiness = createReadiness({ ping: () => base.ping(), pool: base.pool, maxLagMs: config.readyMaxLagMs, maxPoolWaiting: config.readyMaxPoolWaiting });
   const app = createApp({
     store,
     cache,
@@ -36,19 +49,27 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
     workerId,
     bodyLimitBytes: config.bodyLimitBytes,
     adminToken: config.adminToken,
+    readiness,
+    metricsMiddleware: metrics.middleware,
+    metrics: options.metricsText ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
   });
   let server: RunningServer;
   try {
     server = await startServer(app.fetch, { port: config.port, host: config.host, keepAliveTimeoutMs: config.keepAliveTimeoutMs });
   } catch (err) {
+    readiness.stop();
     await store.close();
     throw err;
   }
   return {
     ...server,
     cache,
+    metrics,
+    readiness,
     async close(drainTimeoutMs?: number) {
+      readiness.setDraining();
       await server.close(drainTimeoutMs);
+      readiness.stop();
       await store.close();
     },
   };

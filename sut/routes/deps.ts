@@ -4,6 +4,7 @@ import type { TokenService } from '../auth/token.ts';
 import { bearerToken } from '../auth/token.ts';
 import type { ReadContext, Store } from '../data/store.ts';
 import type { Logger } from '../log.ts';
+import type { Readiness } from '../runtime/readiness.ts';
 
 export interface AppDeps {
   store: Store;
@@ -16,6 +17,12 @@ export interface AppDeps {
   adminToken?: string;
   /** Present when a cache is in front of the store. */
   cache?: { flush(): number };
+  /** Present in a serving process; without it /ready only reports the database. */
+  readiness?: Readiness;
+  /** Prometheus text for GET /metrics (cluster-wide in a cluster worker). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Times requests for the metrics; runs before every route. */
+  metricsMiddleware?: MiddlewareHandler;
 }
 
 export type AppEnv = { Variables: { userId: number } };

@@ -1,0 +1,68 @@
+// The cluster primary: starts the services, checks the pool budget, supervises the workers,
+// relays cluster-wide metrics, reloads on SIGHUP, and stops everything it started on SIGTERM/SIGINT.
+import type { SutConfig } from '../config.ts';
+import { formatLatencySpec } from '../cache/latency.ts';
+import { checkPoolBudget } from '../data/pool-budget.ts';
+import { prepareDatabase } from '../data/seed.ts';
+import type { Logger } from '../log.ts';
+import { startPostgres } from '../services/postgres.ts';
+import { createClusterMetrics } from './cluster-metrics.ts';
+import type { PrimaryMessage } from './messages.ts';
+import { Supervisor } from './supervisor.ts';
+
+export async function runPrimary(config: SutConfig, log: Logger): Promise<number> {
+  const stopSignal = waitForStopSignal(); // from the start: Ctrl-C during start-up still cleans up
+  const postgres = await startPostgres({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let supervisor: Supervisor | undefined;
+  const onHup = () => {
+    if (supervisor) void supervisor.reload();
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    await prepareDatabase(postgres.url);
+    await checkPoolBudget(postgres.url, config.workers, config.dbPoolMax);
+    const collector = createClusterMetrics();
+    const sup = new Supervisor({
+      workers: config.workers,
+      env: { DATABASE_URL: postgres.url, NODE_ID: config.nodeId },
+      log,
+      drainTimeoutMs: config.drainTimeoutMs,
+      onMessage: (worker, message) => {
+        if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
+        if (message.t === 'metrics-req') {
+          void collector.collect(sup.liveWorkers()).then((body) => {
+            const answer: PrimaryMessage = { t: 'metrics-res', reqId: message.reqId, body, contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+            if (worker.isConnected()) worker.send(answer);
+          });
+        }
+      },
+    });
+    supervisor = sup;
+    const started = sup.start();
+    const first = await Promise.race([started.then(() => 'started' as const), stopSignal]);
+    if (first === 'started') {
+      const where = postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL';
+      const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
+      log.info(`node ${config.nodeId}: ${config.workers} worker(s), ${where}, ${cache}, latency ${formatLatencySpec(config.latency)}; SIGHUP reloads`);
+      process.stdout.write(`loadlab sut listening on http://${config.host}:${sup.port}\n`);
+      log.info(`${await stopSignal}: draining`);
+    }
+    await sup.stop();
+    return 0;
+  } finally {
+    process.off('SIGHUP', onHup);
+    await postgres.stop();
+  }
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const once = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', once);
+      process.off('SIGTERM', once);
+      resolve(signal);
+    };
+    process.on('SIGINT', once);
+    process.on('SIGTERM', once);
+  });
+}

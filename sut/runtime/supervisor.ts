@@ -1,0 +1,156 @@
+// The cluster primary's supervisor: forks workers, replaces crashed ones with backoff, rolls
+// reloads one worker at a time (new one ready before the old one retires), and drains on stop.
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import { once } from 'node:events';
+import type { Logger } from '../log.ts';
+import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
+
+export interface SupervisorOptions {
+  workers: number;
+  env: Record<string, string>;
+  log: Logger;
+  drainTimeoutMs: number;
+  readyTimeoutMs?: number;
+  /** Called with every message a worker sends that the supervisor does not handle itself. */
+  onMessage?: (worker: ClusterWorker, message: WorkerMessage) => void;
+}
+
+type State = 'starting' | 'ready' | 'retiring';
+const CRASH_WINDOW_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export class Supervisor {
+  private readonly states = new Map<number, State>();
+  private crashes: number[] = [];
+  private stopping = false;
+  private respawnTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+  private reloadQueued = false;
+  port = 0;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Forks the configured number of workers and resolves when all are ready. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.workers }, () => this.fork()));
+  }
+
+  /** Workers that serve or still finish requests (ready or retiring), for cluster-wide metrics. */
+  liveWorkers(): ClusterWorker[] {
+    return this.workersIn('ready', 'retiring');
+  }
+
+  private workersIn(...states: State[]): ClusterWorker[] {
+    return [...this.states]
+      .filter(([, s]) => states.includes(s))
+      .map(([id]) => cluster.workers?.[id])
+      .filter((w): w is ClusterWorker => w !== undefined);
+  }
+
+  private fork(): Promise<ClusterWorker> {
+    const worker = cluster.fork(this.options.env);
+    this.states.set(worker.id, 'starting');
+    worker.on('message', (message: unknown) => {
+      if (!isMessage<WorkerMessage>(message)) return;
+      if (message.t === 'ready') {
+        this.port = message.port;
+        this.states.set(worker.id, 'ready');
+        worker.emit('loadlab-ready');
+      } else {
+        this.options.onMessage?.(worker, message);
+      }
+    });
+    worker.once('exit', (code, signal) => this.onExit(worker, code, signal));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        worker.process.kill('SIGKILL');
+        reject(new Error(`worker ${worker.id} was not ready within ${this.readyTimeoutMs} ms`));
+      }, this.readyTimeoutMs);
+      worker.once('loadlab-ready', () => {
+        clearTimeout(timer);
+        resolve(worker);
+      });
+      worker.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker ${worker.id} exited (code ${code}) before it was ready`));
+      });
+    });
+  }
+
+  private get readyTimeoutMs(): number {
+    return this.options.readyTimeoutMs ?? 30_000;
+  }
+
+  private onExit(worker: ClusterWorker, code: number | null, signal: string | null): void {
+    const state = this.states.get(worker.id);
+    this.states.delete(worker.id);
+    if (this.stopping || state === 'retiring') return;
+    this.options.log.warn(`worker ${worker.id} (pid ${worker.process.pid}) died: ${signal ?? `exit ${code}`}; replacing it`);
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    // First crash: replace at once. Repeated crashes: back off exponentially, say so loudly.
+    const delayMs = this.crashes.length <= 1 ? 0 : Math.min(MAX_BACKOFF_MS, 250 * 2 ** (this.crashes.length - 1));
+    if (this.crashes.length >= 3) {
+      this.options.log.error(`crash loop: ${this.crashes.length} worker deaths in ${CRASH_WINDOW_MS / 1000} s; next restart in ${delayMs} ms`);
+    }
+    const respawn = () => {
+      this.respawnTimer = undefined;
+      if (!this.stopping) this.fork().catch((err: Error) => this.options.log.error(`replacement worker failed: ${err.message}`));
+    };
+    if (delayMs === 0) respawn();
+    else this.respawnTimer = setTimeout(respawn, delayMs);
+  }
+
+  /** Asks a worker to drain and exit; kills it if it has not gone after the drain timeout. */
+  private async retire(worker: ClusterWorker): Promise<void> {
+    if (worker.isDead()) return;
+    this.states.set(worker.id, 'retiring');
+    const exited = once(worker, 'exit');
+    worker.send({ t: 'drain' } satisfies PrimaryMessage);
+    const timer = setTimeout(() => worker.process.kill('SIGKILL'), this.options.drainTimeoutMs + 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Rolling reload. A SIGHUP during a reload is queued once (coalesced), never run alongside:
+   * two interleaved reloads could retire the replacement of the other.
+   */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadQueued = true;
+      return this.reloading;
+    }
+    this.reloading = this.rollAll().finally(() => {
+      this.reloading = undefined;
+      if (this.reloadQueued && !this.stopping) {
+        this.reloadQueued = false;
+        void this.reload();
+      }
+    });
+    return this.reloading;
+  }
+
+  private async rollAll(): Promise<void> {
+    const old = this.workersIn('ready');
+    this.options.log.info(`reload: replacing ${old.length} worker(s), one at a time`);
+    for (const worker of old) {
+      if (this.stopping) return;
+      try {
+        await this.fork();
+      } catch (err) {
+        this.options.log.error(`reload stopped: ${(err as Error).message}; the old worker keeps serving`);
+        return;
+      }
+      await this.retire(worker);
+    }
+    this.options.log.info('reload: done');
+  }
+
+  /** Drains every worker (in parallel) and resolves when all have exited. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.respawnTimer);
+    await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w) : undefined)));
+  }
+}

@@ -1,0 +1,61 @@
+// One cluster worker: serves, reports ready, answers the primary's metrics requests, and drains
+// on 'drain', SIGTERM/SIGINT, or when the primary goes away (so no worker outlives it).
+import cluster from 'node:cluster';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { startWorker, type Worker } from '../worker.ts';
+import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
+
+const METRICS_TIMEOUT_MS = 3000;
+
+function send(message: WorkerMessage): void {
+  if (process.connected) process.send!(message);
+}
+
+export async function runWorkerProcess(): Promise<void> {
+  const config = loadConfig(process.env); // the primary validated the same env already
+  const workerId = String(cluster.worker!.id);
+  const log = createLogger(config.logLevel, `sut w${workerId}`);
+  const waiting = new Map<number, (body: { contentType: string; body: string }) => void>();
+  let nextReq = 1;
+  let worker: Worker | undefined;
+
+  const metricsText = () =>
+    new Promise<{ contentType: string; body: string }>((resolve, reject) => {
+      const reqId = nextReq++;
+      const timer = setTimeout(() => {
+        waiting.delete(reqId);
+        reject(new Error('the primary did not answer the metrics request'));
+      }, METRICS_TIMEOUT_MS);
+      waiting.set(reqId, (answer) => {
+        clearTimeout(timer);
+        waiting.delete(reqId);
+        resolve(answer);
+      });
+      send({ t: 'metrics-req', reqId });
+    });
+
+  let shuttingDown = false;
+  const shutdown = async (why: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.debug(`${why}: draining`);
+    await worker?.close(config.drainTimeoutMs);
+    process.exit(0);
+  };
+
+  process.on('message', (message: unknown) => {
+    if (!isMessage<PrimaryMessage>(message)) return;
+    if (message.t === 'drain') void shutdown('drain');
+    else if (message.t === 'metrics-res') waiting.get(message.reqId)?.({ contentType: message.contentType, body: message.body });
+    else if (message.t === 'metrics-collect' && worker) {
+      void worker.metrics.registry.getMetricsAsJSON().then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));
+    }
+  });
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('disconnect', () => void shutdown('primary gone'));
+
+  worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText });
+  send({ t: 'ready', pid: process.pid, port: worker.port });
+}
