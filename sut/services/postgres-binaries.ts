@@ -71,9 +71,9 @@ export async function hydrateSymlinks(packageRoot: string): Promise<number> {
   return created;
 }
 
-async function readMajorVersion(packageRoot: string): Promise<number> {
+async function readVersion(packageRoot: string): Promise<string> {
   const pkg = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  return Number.parseInt(pkg.version, 10);
+  return pkg.version;
 }
 
 async function isExecutableBy(file: string, user: OsUser): Promise<boolean> {
@@ -83,8 +83,9 @@ async function isExecutableBy(file: string, user: OsUser): Promise<boolean> {
 }
 
 /** Copies native/ to a place the postgres user can reach (e.g. when the repo lives under /root). */
-async function copyNativeDir(nativeDir: string, destination: string): Promise<void> {
+async function copyNativeDir(nativeDir: string, destination: string, log: (line: string) => void): Promise<void> {
   if (await exists(join(destination, 'bin', 'postgres'))) return;
+  log(`copying PostgreSQL binaries to ${destination} so the postgres user can run them`);
   const staging = `${destination}.copy-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(dirname(destination), { recursive: true, mode: 0o755 });
@@ -112,17 +113,16 @@ export async function prepareBinaries(options: {
   }
   const created = await hydrateSymlinks(packageRoot);
   if (created > 0) options.log(`restored ${created} library links in ${nativeDir}/lib`);
-  const majorVersion = await readMajorVersion(packageRoot);
+  const version = await readVersion(packageRoot);
   const { runAs } = options;
   if (runAs && !(isTraversableBy(nativeDir, runAs) && (await isExecutableBy(join(nativeDir, 'bin', 'postgres'), runAs)))) {
-    const destination = join(options.copyRoot, `native-${basename(packageRoot)}-${majorVersion}`);
-    options.log(`copying PostgreSQL binaries to ${destination} so the postgres user can run them`);
-    await copyNativeDir(nativeDir, destination);
+    const destination = join(options.copyRoot, `native-${basename(packageRoot)}-${version}`);
+    await copyNativeDir(nativeDir, destination, options.log);
     nativeDir = destination;
   }
   const binaries = { nativeDir, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
   await access(binaries.postgres, fsConstants.X_OK).catch((err: unknown) => {
     throw serviceMissing('postgres', `${binaries.postgres} is not executable`, err);
   });
-  return { ...binaries, majorVersion };
+  return { ...binaries, majorVersion: Number.parseInt(version, 10) };
 }
