@@ -1,0 +1,153 @@
+// Gives the SUT a Redis: the one in REDIS_URL, else a throwaway redis-server from PATH on a free
+// port, without persistence, in a temp folder that stop() removes along with the process.
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { ServiceError, serviceMissing } from './errors.ts';
+import { RedisStartFailure, spawnRedisServer } from './redis-process.ts';
+
+export { pingRedis } from './redis-process.ts';
+
+export interface StartRedisOptions {
+  /** Use this server instead of starting one (default: env REDIS_URL). */
+  redisUrl?: string;
+  /** Receives redis-server's log lines (default: stderr when LOADLAB_DEBUG is set, else dropped). */
+  log?: (line: string) => void;
+  startTimeoutMs?: number;
+  /** Where PATH and REDIS_URL are read (default: process.env); tests pass a PATH without redis-server. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RedisHandle {
+  url: string;
+  /** True when this call started redis-server (and stop() will end it). */
+  embedded: boolean;
+  port?: number;
+  pid?: number;
+  /** The embedded server's temp folder, removed by stop(). */
+  dataDir?: string;
+  stop(): Promise<void>;
+}
+
+const BINARY = 'redis-server';
+const HOST = '127.0.0.1';
+const START_ATTEMPTS = 3; // the free port can be taken between probing it and redis binding it
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts (or points at) Redis; `url` is ready for ioredis.
+ * @example const redis = await startRedis(); … await redis.stop();
+ */
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
+  const env = options.env ?? process.env;
+  const redisUrl = options.redisUrl ?? env.REDIS_URL;
+  if (redisUrl) return { url: redisUrl, embedded: false, stop: async () => undefined };
+  const binary = await findOnPath(BINARY, env.PATH ?? '');
+  if (!binary) {
+    throw serviceMissing('redis', `${BINARY} is not on PATH and REDIS_URL is not set`);
+  }
+  return startEmbedded(binary, options, env);
+}
+
+/** Starts redis-server on a free port (or `port` when given, e.g. to restart one on the same port). */
+export async function startEmbeddedRedis(options: StartRedisOptions & { port?: number } = {}): Promise<RedisHandle> {
+  const env = options.env ?? process.env;
+  const binary = await findOnPath(BINARY, env.PATH ?? '');
+  if (!binary) throw serviceMissing('redis', `${BINARY} is not on PATH`);
+  return startEmbedded(binary, options, env);
+}
+
+async function startEmbedded(
+  binary: string,
+  options: StartRedisOptions & { port?: number },
+  env: NodeJS.ProcessEnv,
+): Promise<RedisHandle> {
+  const log = options.log ?? defaultLog(env);
+  const dir = await mkdtemp(join(tmpdir(), 'loadlab-redis-'));
+  const attempts = options.port === undefined ? START_ATTEMPTS : 1;
+  let lastFailure: RedisStartFailure | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      const child = await spawnRedisServer(binary, serverArgs(port, dir), {
+        port,
+        dir,
+        startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        log,
+      });
+      const stop = once(() => stopAndClean(child.stop, dir));
+      return { url: `redis://${HOST}:${port}`, embedded: true, port, pid: child.pid, dataDir: dir, stop };
+    } catch (err) {
+      if (!(err instanceof RedisStartFailure)) throw err;
+      lastFailure = err;
+      if (!err.portTaken) break;
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw startFailed(lastFailure!);
+}
+
+/** Loopback only, no RDB or AOF (a benchmark queue is disposable), and BullMQ's required noeviction. */
+function serverArgs(port: number, dir: string): string[] {
+  return [
+    '--port', String(port),
+    '--bind', HOST,
+    '--save', '',
+    '--appendonly', 'no',
+    '--dir', dir,
+    '--daemonize', 'no',
+    '--maxmemory-policy', 'noeviction',
+    '--loglevel', 'warning',
+  ];
+}
+
+async function stopAndClean(stopChild: () => Promise<void>, dir: string): Promise<void> {
+  await stopChild();
+  await rm(dir, { recursive: true, force: true });
+}
+
+function startFailed(failure: RedisStartFailure): ServiceError {
+  const tail = failure.outputTail.length ? `\nLast lines from ${BINARY}:\n  ${failure.outputTail.join('\n  ')}` : '';
+  return new ServiceError('SUT_SERVICE_FAILED', 'redis', `${BINARY} failed to start: ${failure.message}.${tail}`, {
+    cause: failure,
+  });
+}
+
+/** The first executable `name` in PATH, or null. */
+async function findOnPath(name: string, pathList: string): Promise<string | null> {
+  for (const folder of pathList.split(delimiter).filter(Boolean)) {
+    const candidate = join(folder, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next folder
+    }
+  }
+  return null;
+}
+
+/** Asks the kernel for a free port by listening on port 0, then releases it for redis-server. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
+  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[redis] ${line}\n`) : () => undefined;
+}
+
+/** Lets stop() be called twice (e.g. from a signal handler and a finally) without a second shutdown. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let pending: Promise<void> | undefined;
+  return () => (pending ??= fn());
+}
