@@ -1,5 +1,6 @@
 // Runs initdb and the postgres server as child processes: logs go to a callback line by line,
-// readiness is the server's own "ready" line, and stop() waits until the process is gone.
+// readiness is the server's own "ready" line, a watchdog stops the server if we die, and stop()
+// waits until the process is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { PgBinaries } from './postgres-binaries.ts';
@@ -61,7 +62,23 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/**
+ * Parent-death guard (as for redis): a tiny `sh` blocks reading a pipe only this process writes to.
+ * When this process dies, even by SIGKILL, the kernel closes the pipe and the shell asks postgres
+ * for a fast shutdown, so no server outlives us holding its port and data folder.
+ */
+function startWatchdog(postgresPid: number): ChildProcess {
+  const script = 'read _ignored; [ ! -d /proc ] || [ "$(cat /proc/$1/comm 2>/dev/null)" = postgres ] && kill -INT "$1" 2>/dev/null';
+  const watchdog = spawn('sh', ['-c', script, 'loadlab-postgres-watchdog', String(postgresPid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.on('error', () => undefined); // no sh: only the SIGKILL guard is lost; the next start cleans up
+  watchdog.stdin?.on('error', () => undefined);
+  return watchdog;
+}
+
+function stopChild(child: ChildProcess, watchdog?: ChildProcess): Promise<void> {
+  watchdog?.kill('SIGKILL'); // first: once postgres is gone its pid may be reused
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     // SIGINT = fast shutdown (disconnects clients, checkpoints); escalate if it hangs.
@@ -101,7 +118,8 @@ export function startServer(
       settled = true;
       clearTimeout(timer);
       if (failure === null) {
-        resolve({ pid: child.pid ?? -1, stop: () => stopChild(child) });
+        const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
+        resolve({ pid: child.pid ?? -1, stop: () => stopChild(child, watchdog) });
         return;
       }
       void stopChild(child).then(() => reject(new ChildFailure(failure, tail, tail.some((l) => PORT_TAKEN.test(l)))));

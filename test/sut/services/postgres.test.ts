@@ -1,21 +1,23 @@
 // The embedded PostgreSQL service: first start initialises, later starts reuse the folder, stop
 // leaves nothing running, and stale or contested folders give clear, typed errors.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../sut/services/errors.ts';
 import { hydrateSymlinks, prepareBinaries } from '../../../sut/services/postgres-binaries.ts';
-import { isTraversableBy, lookupUser, resolveDataRoot } from '../../../sut/services/postgres-dirs.ts';
+import { isTraversableBy, resolveDataRoot } from '../../../sut/services/postgres-dirs.ts';
 import { isProcessAlive } from '../../../sut/services/postgres-lock.ts';
-import { startPostgres, type PostgresHandle } from '../../../sut/services/postgres.ts';
+import { dataRoot, startPostgres, type PostgresHandle } from '../../../sut/services/postgres.ts';
 
-const runAs = process.getuid?.() === 0 ? (lookupUser('postgres') ?? undefined) : undefined;
-const dataDir = join(resolveDataRoot(process.env, runAs), `postgres-svc-test-${randomBytes(4).toString('hex')}`);
+const dataDir = join(dataRoot(), `postgres-svc-test-${randomBytes(4).toString('hex')}`);
 const handles: PostgresHandle[] = [];
 
 async function start(): Promise<PostgresHandle> {
@@ -99,6 +101,20 @@ describe('startPostgres (embedded)', () => {
     expect(await queryOne(db.url, 'SELECT 1 AS one')).toEqual({ one: 1 });
     await db.stop();
     await orphaned.stop(); // harmless: already gone
+  });
+
+  it('stops the server when its owner is killed with SIGKILL (watchdog)', async () => {
+    const fixture = new URL('./fixtures/hold-postgres.ts', import.meta.url).pathname;
+    const owner = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
+    const { pid, port } = JSON.parse(line) as { pid: number; port: number };
+    expect(isProcessAlive(pid)).toBe(true);
+    owner.kill('SIGKILL');
+    for (let waitedMs = 0; isProcessAlive(pid) && waitedMs < 15_000; waitedMs += 50) await sleep(50);
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(await portIsFree(port)).toBe(true);
+    const db = await start(); // the dead owner's lock is taken over
+    await db.stop();
   });
 
   it('ignores a postmaster.pid left by a process that is gone', async () => {
