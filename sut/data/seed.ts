@@ -2,7 +2,9 @@
 // statements, once: a version row in loadlab_meta makes every later call a single cheap query.
 import pg from 'pg';
 import { hashPassword } from '../auth/password.ts';
+import { redactUrl, serviceMissing } from '../services/errors.ts';
 import { LOCK_KEYS, migrate } from './migrate.ts';
+import { isUnavailable } from './pg-errors.ts';
 import { FIRST_NAMES, LAST_NAMES, SEED_EPOCH_MS, TEAM_NOUNS, TEAM_WORDS } from './seed-data.ts';
 import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS } from './store.ts';
 
@@ -86,13 +88,20 @@ export async function seed(pool: pg.Pool): Promise<SeedResult> {
   }
 }
 
-/** migrate + seed through a short-lived pool; safe to call from several processes at once. */
+/**
+ * migrate + seed through a short-lived pool; safe to call from several processes at once.
+ * An unreachable database is a ServiceError (exit 3 at startup), not a driver stack trace.
+ */
 export async function prepareDatabase(url: string): Promise<SeedResult & { migrated: number[] }> {
   const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined); // an idle client dying must not crash the caller
   try {
     const migrated = await migrate(pool);
     return { migrated, ...(await seed(pool)) };
+  } catch (err) {
+    if (!isUnavailable(err)) throw err;
+    const reason = (err as { code?: string }).code ?? (err as Error).message;
+    throw serviceMissing('postgres', `cannot reach ${redactUrl(url)}: ${reason}`, err);
   } finally {
     await pool.end();
   }

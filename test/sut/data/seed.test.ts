@@ -7,6 +7,7 @@ import { migrate } from '../../../sut/data/migrate.ts';
 import { seedCreatedAt, seedMembership, seedName, seedTeamName } from '../../../sut/data/seed-data.ts';
 import { prepareDatabase, seed } from '../../../sut/data/seed.ts';
 import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../../sut/data/store.ts';
+import { ServiceError } from '../../../sut/services/errors.ts';
 
 describe('seed (real PostgreSQL)', () => {
   let pool: pg.Pool;
@@ -70,5 +71,12 @@ describe('seed (real PostgreSQL)', () => {
     expect(await prepareDatabase(inject('databaseUrl'))).toMatchObject({ migrated: [], seeded: false });
     expect((await one<{ updated_at: Date }>(metaRow)).updated_at).toEqual(before.updated_at);
     expect((await one<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <= $1', [SEED_USERS])).users).toBe(SEED_USERS);
+  });
+
+  it('an unreachable database is a SUT_SERVICE_MISSING error without the password', async () => {
+    const error = await prepareDatabase('postgres://u:secret@127.0.0.1:1/x').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ code: 'SUT_SERVICE_MISSING', message: expect.stringContaining('ECONNREFUSED') });
+    expect((error as Error).message).not.toContain('secret');
   });
 });
