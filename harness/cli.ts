@@ -1,0 +1,55 @@
+// loadlab's command line: argv → command → exit code; the one place that catches errors and exits.
+import { pathToFileURL } from 'node:url';
+import { EXIT, LoadlabError, UsageError, type ExitCode } from './errors.ts';
+import { createProcessIO, type CommandIO } from './io.ts';
+import { runCommand, RUN_USAGE } from './commands/run.ts';
+import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
+
+interface Command {
+  usage: string;
+  run(argv: string[], io: CommandIO): Promise<ExitCode>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: { usage: RUN_USAGE, run: runCommand },
+  selftest: { usage: SELFTEST_USAGE, run: selftestCommand },
+};
+
+const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', '', 'loadlab <command> --help shows its options.'].join('\n');
+
+/** Runs one command line; never exits, never throws: returns the exit code. */
+export async function main(argv: string[], io: CommandIO = createProcessIO()): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!name || name === '--help' || name === 'help') {
+    io.stdout.write(`${MAIN_USAGE}\n`);
+    return name ? EXIT.passed : EXIT.usage;
+  }
+  if (!command) return reportUsage(io, new UsageError(`unknown command "${name}"`), MAIN_USAGE);
+  if (rest.includes('--help')) {
+    io.stdout.write(`${command.usage}\n`);
+    return EXIT.passed;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof LoadlabError && error.exitCode === EXIT.usage)) return reportUsage(io, error, command.usage);
+    if (error instanceof LoadlabError) {
+      io.stderr.write(`loadlab: ${error.message} [${error.code}]\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`loadlab: internal error [LOADLAB_INTERNAL]: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function reportUsage(io: CommandIO, error: LoadlabError, usage: string): ExitCode {
+  io.stderr.write(`loadlab: ${error.message} [${error.code}]\n\n${usage}\n`);
+  return EXIT.usage;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+  // Open handles (sockets in TIME_WAIT, child processes already reaped) must not keep a finished run alive.
+  process.exit(process.exitCode);
+}

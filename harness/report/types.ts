@@ -1,0 +1,85 @@
+// The run.json contract (schemaVersion 1) as TypeScript types; report/run.schema.json is its JSON Schema.
+import type { LatencySummaryMs } from '../engine/histogram.ts';
+import type { LoadModel } from '../plan.ts';
+
+export interface EndpointReport {
+  name: string;
+  requests: number;
+  failed: number;
+  throughputRps: number;
+  latencyMs: LatencySummaryMs;
+}
+
+export interface GeneratorReport {
+  cpuPctMean: number;
+  cpuPctMax: number;
+  eventLoopP99Ms: number;
+  saturationReason?: string;
+}
+
+export interface PhaseReport {
+  name: string;
+  model: LoadModel;
+  targetRps?: number;
+  fromRps?: number;
+  connections?: number;
+  durationSec: number;
+  elapsedSec: number;
+  judged: boolean;
+  requests: { sent: number; completed: number; failed: number; inFlight: number; byStatus: Record<string, number>; byError: Record<string, number> };
+  throughputRps: number;
+  /** Open model: sends per second of schedule actually made, and sends that left later than the rule allows. */
+  achievedRps?: number;
+  lateSends?: number;
+  lateThresholdMs?: number;
+  sendLagMs?: LatencySummaryMs;
+  /** Closed model: each connection's first response (connect + client start-up), kept out of latencyMs. */
+  firstResponseMs?: LatencySummaryMs;
+  generatorSaturated: boolean;
+  generator: GeneratorReport;
+  sut?: { cpuPctMax: number; rssMbMax: number };
+  latencyMs: LatencySummaryMs;
+  endpoints: EndpointReport[];
+}
+
+export interface CheckReport {
+  name: string;
+  passed: boolean;
+  value: number | string | null;
+  target: number | string | null;
+  detail: string;
+}
+
+export interface KpiCell {
+  value: number | null;
+  unit: string;
+  status: 'pass' | 'warn' | 'fail';
+}
+
+export interface KpiRow {
+  metric: string;
+  target: string;
+  cells: Record<string, KpiCell>;
+}
+
+export interface Environment {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  os: string;
+  gitCommit: string | null;
+}
+
+export interface RunJson {
+  schemaVersion: 1;
+  id: string;
+  kind: string;
+  startedAt: string;
+  finishedAt: string;
+  passed: boolean;
+  environment: Environment;
+  config: Record<string, unknown>;
+  phases: PhaseReport[];
+  checks: CheckReport[];
+  kpi: { rows: KpiRow[] };
+}

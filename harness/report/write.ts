@@ -1,0 +1,17 @@
+// The only module that writes result files: results/<run-id>/run.json, series.csv and summary.txt.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunJson } from './types.ts';
+
+export interface WrittenRun {
+  dir: string;
+  files: string[];
+}
+
+export function writeRun(resultsRoot: string, run: RunJson, extras: Record<string, string> = {}): WrittenRun {
+  const dir = join(resultsRoot, run.id);
+  mkdirSync(dir, { recursive: true });
+  const files = { 'run.json': `${JSON.stringify(run, null, 2)}\n`, ...extras };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { dir, files: Object.keys(files).map((name) => join(dir, name)) };
+}

@@ -1,0 +1,62 @@
+// Builds a Scenario from a JSON file or from ad-hoc --path/--method/--header/--body options.
+import { readFileSync } from 'node:fs';
+import { ScenarioError } from '../errors.ts';
+import { routePattern } from './template.ts';
+import { scenarioSchema, type Scenario, type Step, type StepInput } from './types.ts';
+
+export function normalizeStep(input: StepInput): Step {
+  const method = input.method ?? 'GET';
+  const body = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  const headers = { ...(input.headers ?? {}) };
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  return {
+    name: input.name ?? routePattern(method, input.path),
+    method,
+    path: input.path,
+    headers,
+    body,
+    expectStatus: input.expectStatus,
+    expectKeys: input.expectKeys,
+    capture: input.capture,
+    thinkTimeMs: input.thinkTimeMs ?? 0,
+  };
+}
+
+/** Validates parsed JSON as a scenario; every problem is named by its path in the file. */
+export function parseScenario(json: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ScenarioError(`${source}: ${problems.join('; ')}`);
+  }
+  const data = result.data;
+  return {
+    name: data.name,
+    journeys: data.journeys.map((j) => ({ name: j.name, weight: j.weight, steps: j.steps.map(normalizeStep) })),
+    stages: data.stages,
+    thresholds: data.thresholds,
+  };
+}
+
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ScenarioError(`--scenario: cannot read ${file}: ${(cause as Error).message}`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ScenarioError(`--scenario: ${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return parseScenario(json, file);
+}
+
+/** A one-step scenario for `loadlab run --path ...`. */
+export function createAdHocScenario(step: StepInput): Scenario {
+  return { name: 'ad-hoc', journeys: [{ name: 'ad-hoc', weight: 1, steps: [normalizeStep(step)] }] };
+}
