@@ -58,7 +58,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   let lateSends = 0;
   let onIdle: (() => void) | undefined;
 
-  // undici's own header/body timeouts tick coarsely; a per-request signal times out when it should.
+  // Timeouts are undici's headersTimeout/bodyTimeout (no per-request timer): exact up to 1 s, within ~1 s beyond.
   const send = (intendedAt: number, now: number): void => {
     const { request, release } = source.take();
     const lagMs = now - intendedAt;
@@ -68,7 +68,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     recorder.recordSent(name);
     outstanding += 1;
     pool
-      .request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body, signal: AbortSignal.timeout(timeoutMs) })
+      .request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body })
       .then(async (res) => {
         const bodyText = needsBody(request.step) ? await res.body.text() : (await res.body.dump(), undefined);
         if (closed) return;

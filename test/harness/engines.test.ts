@@ -73,7 +73,7 @@ describe('accounting', () => {
 
   it('times out slow answers as timeout errors', async () => {
     const server = await serve(() => undefined);
-    const { recorder } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 20, durationSec: 0.5, timeoutMs: 100 });
+    const { recorder } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 20, durationSec: 0.5, timeoutMs: 100, drainTimeoutMs: 1000 });
     expect(recorder.counts).toMatchObject({ sent: 10, failed: 10, byError: { timeout: 10 } });
   });
 });
