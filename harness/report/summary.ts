@@ -35,7 +35,8 @@ function noteLines(p: PhaseReport): string[] {
   const statuses = Object.entries(p.requests.byStatus).map(([k, v]) => `${k}×${v}`);
   notes.push(`${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}`);
   if (p.model === 'open') {
-    notes.push(`${p.name}: achieved ${p.achievedRps} of ${p.targetRps} req/s intended; ${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms`);
+    const intendedRps = p.fromRps !== undefined ? ((p.fromRps + (p.targetRps ?? 0)) / 2) : p.targetRps;
+    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms`);
   }
   if (p.generatorSaturated) {
     notes.push(`⚠ ${p.name}: the load generator was saturated (${p.generator.saturationReason}): these figures measure the generator, not the SUT.`);
