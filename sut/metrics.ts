@@ -39,6 +39,7 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
     buckets: DURATION_BUCKETS_SEC,
     registers: [registry],
   });
+  const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served now', registers: [registry] });
   registerCache(registry, sources.cacheStats);
   registerPool(registry, sources.pool);
   registerQueue(registry, sources.queueCounts);
@@ -46,9 +47,11 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
   const middleware: MiddlewareHandler = async (c, next) => {
     if (c.req.path === '/metrics') return next();
     const startNs = process.hrtime.bigint();
+    inFlight.inc();
     try {
       await next();
     } finally {
+      inFlight.dec();
       const seconds = Number(process.hrtime.bigint() - startNs) / 1e9;
       duration.observe({ method: c.req.method, route: routeLabel(c), status: String(c.res.status) }, seconds);
     }

@@ -36,7 +36,8 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
   const cache = new LRUCache<string, Boxed>({
     max: options.max,
     ttl: options.ttlMs,
-    ...(options.perf ? { perf: options.perf } : {}),
+    // An injected clock is read on every check: lru-cache otherwise memoises "now" for 1 ms of real time.
+    ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}),
   });
   // Concurrent misses on one key share one load; a write empties this, so no reader after a
   // write joins a load that started before it.

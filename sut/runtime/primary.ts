@@ -44,7 +44,7 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
       const where = postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL';
       const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
       log.info(`node ${config.nodeId}: ${config.workers} worker(s), ${where}, ${cache}, latency ${formatLatencySpec(config.latency)}; SIGHUP reloads`);
-      process.stdout.write(`loadlab sut listening on http://${config.host}:${sup.port}\n`);
+      process.stdout.write(`loadlab sut listening on http://${config.host}:${sup.port} (pid ${process.pid}; kill -HUP ${process.pid} reloads)\n`);
       log.info(`${await stopSignal}: draining`);
     }
     await sup.stop();

@@ -54,7 +54,9 @@ export class Supervisor {
       if (!isMessage<WorkerMessage>(message)) return;
       if (message.t === 'ready') {
         this.port = message.port;
+        if (this.states.get(worker.id) !== 'starting') return;
         this.states.set(worker.id, 'ready');
+        this.options.log.info(`worker ${worker.id} (pid ${message.pid}) ready`);
         worker.emit('loadlab-ready');
       } else {
         this.options.onMessage?.(worker, message);
@@ -104,9 +106,12 @@ export class Supervisor {
   /** Asks a worker to drain and exit; kills it if it has not gone after the drain timeout. */
   private async retire(worker: ClusterWorker): Promise<void> {
     if (worker.isDead()) return;
+    const wasStarting = this.states.get(worker.id) === 'starting';
     this.states.set(worker.id, 'retiring');
     const exited = once(worker, 'exit');
-    worker.send({ t: 'drain' } satisfies PrimaryMessage);
+    // A worker still starting may not listen for messages yet, and serves nothing: a signal ends it.
+    if (wasStarting) worker.process.kill('SIGTERM');
+    else worker.send({ t: 'drain' } satisfies PrimaryMessage);
     const timer = setTimeout(() => worker.process.kill('SIGKILL'), this.options.drainTimeoutMs + 2000);
     await exited;
     clearTimeout(timer);

@@ -88,7 +88,7 @@ export function badRequests(t: CaseTokens): RequestCase[] {
     post('member with string userId', '/api/teams/1/members', '{"userId":"abc"}', 400, 'SUT_VALIDATION'),
     post('member with bad role', '/api/teams/1/members', '{"userId":2,"role":"king"}', 400, 'SUT_VALIDATION'),
     post('member of unknown team', `/api/teams/${NO_SUCH_ID}/members`, '{"userId":2}', 404, 'SUT_NOT_FOUND'),
-    post('unknown member', '/api/teams/1/members', `{"userId":${NO_SUCH_ID}}`, 404, 'SUT_NOT_FOUND'),
+    post('unknown member', '/api/teams/1/members', `{"userId":${NO_SUCH_ID}}`, 422, 'SUT_UNPROCESSABLE'),
     post('team with empty name', '/api/teams', '{"name":"   "}', 400, 'SUT_VALIDATION'),
     // routes and methods
     { name: 'unknown route', method: 'GET', path: '/api/nope', status: 404, code: 'SUT_ROUTE_NOT_FOUND' },

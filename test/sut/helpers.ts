@@ -39,7 +39,7 @@ export function createTestApp(store: Store, options: { cache?: CachedStore } = {
 
 /** A cached app, with a clock the test moves by hand for TTL expiry. */
 export function createCachedTestApp(store: Store, ttlMs = 1000) {
-  const clock = { nowMs: 0 };
+  const clock = { nowMs: 1_000_000 }; // not 0: lru-cache reads a start time of 0 as "no TTL"
   const cache = withCache(store, { max: 1000, ttlMs, perf: { now: () => clock.nowMs } });
   return { app: createTestApp(cache, { cache }), cache, clock };
 }
