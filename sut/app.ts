@@ -7,6 +7,7 @@ import { ERROR_CODES, SutError, type SutErrorCode } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps, AppEnv } from './routes/deps.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { taskRoutes, type TaskDeps } from './routes/tasks.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -16,7 +17,7 @@ const errorBody = (code: SutErrorCode, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps & TaskDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   if (deps.metricsMiddleware) app.use(deps.metricsMiddleware);
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/users', userRoutes(deps));
   app.route('/api/teams', teamRoutes(deps));
+  app.route('/api/tasks', taskRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('SUT_ROUTE_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

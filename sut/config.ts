@@ -27,6 +27,8 @@ export interface SutConfig {
   readonly drainTimeoutMs: number;
   readonly readyMaxLagMs: number;
   readonly readyMaxPoolWaiting: number;
+  /** Background jobs processed at once inside each worker; 0 = none (run `npm run tasks:process`). */
+  readonly taskConcurrency: number;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): SutConfig {
     drainTimeoutMs: r.int('DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
     readyMaxLagMs: r.int('READY_MAX_LAG_MS', 200, 1, 60_000),
     readyMaxPoolWaiting: r.int('READY_MAX_POOL_WAITING', 50, 0, 1_000_000),
+    taskConcurrency: r.int('TASK_CONCURRENCY', 4, 0, 1000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

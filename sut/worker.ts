@@ -6,6 +6,8 @@ import { withLatency } from './cache/latency-store.ts';
 import { createApp } from './app.ts';
 import type { SutConfig } from './config.ts';
 import { createPgStore } from './data/pg-store.ts';
+import { createTaskQueue, startTaskWorker, type TaskQueue } from './jobs/queue.ts';
+import { createReportWork } from './jobs/report.ts';
 import type { Store } from './data/store.ts';
 import type { Logger } from './log.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
@@ -20,6 +22,8 @@ export interface Worker extends RunningServer {
 
 export interface WorkerOptions {
   workerId?: string;
+  /** With Redis, the task routes enqueue there (and this worker processes TASK_CONCURRENCY jobs). */
+  redisUrl?: string;
   /** Cluster workers answer /metrics for the whole cluster; alone, a worker answers for itself. */
   metricsText?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -38,7 +42,8 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
   const workerId = options.workerId ?? '0';
   const base = createPgStore({ url: databaseUrl, poolMax: config.dbPoolMax, connectionTimeoutMs: config.dbConnectTimeoutMs });
   const { store, cache } = composeStore(base, config, workerId);
-  const metrics = createWorkerMetrics({ cacheStats: cache?.stats, pool: base.pool });
+  const tasks = await startTasks(config, options.redisUrl, store, log, workerId);
+  const metrics = createWorkerMetrics({ cacheStats: cache?.stats, pool: base.pool, queueCounts: tasks.queue && (() => tasks.queue!.counts()) });
   const readiness = createReadiness({ ping: () => base.ping(), pool: base.pool, maxLagMs: config.readyMaxLagMs, maxPoolWaiting: config.readyMaxPoolWaiting });
   const app = createApp({
     store,
@@ -49,6 +54,7 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
     workerId,
     bodyLimitBytes: config.bodyLimitBytes,
     adminToken: config.adminToken,
+    queue: tasks.queue,
     readiness,
     metricsMiddleware: metrics.middleware,
     metrics: options.metricsText ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
@@ -58,6 +64,7 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
     server = await startServer(app.fetch, { port: config.port, host: config.host, keepAliveTimeoutMs: config.keepAliveTimeoutMs });
   } catch (err) {
     readiness.stop();
+    await tasks.close();
     await store.close();
     throw err;
   }
@@ -70,7 +77,27 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
       readiness.setDraining();
       await server.close(drainTimeoutMs);
       readiness.stop();
+      await tasks.close();
       await store.close();
+    },
+  };
+}
+
+/** The queue (and this worker's processors) when Redis is configured; nothing otherwise. */
+async function startTasks(config: SutConfig, redisUrl: string | undefined, store: Store, log: Logger, workerId: string) {
+  if (!redisUrl) return { queue: undefined as TaskQueue | undefined, close: async () => undefined };
+  const queue = createTaskQueue({ redisUrl, log });
+  if (!(await queue.ready(2000))) log.warn('Redis did not answer within 2 s; task routes answer 503 until it does');
+  const seed = (config.latencySeed + 104_729 + Number(workerId)) >>> 0;
+  const processor =
+    config.taskConcurrency > 0
+      ? startTaskWorker({ redisUrl, concurrency: config.taskConcurrency, work: createReportWork(store, createLatencySampler(config.latency, seed)), log })
+      : undefined;
+  return {
+    queue: queue as TaskQueue | undefined,
+    async close() {
+      await processor?.close();
+      await queue.close();
     },
   };
 }

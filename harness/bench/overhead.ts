@@ -93,10 +93,9 @@ export async function runOverheadBench(opts: OverheadOptions): Promise<number> {
   try {
     const bare = await startListening(process.execPath, ['-e', BARE_SERVER], process.env);
     children.push(bare.child);
-    const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
-    const sutEnv = { ...process.env, PORT: '0', WORKERS: '1', LOG_LEVEL: 'warn', CACHE: 'on', CACHE_MAX: String(Math.max(10_000, opts.warmIds * 2)) };
+    const sutEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WORKERS: '1', LOG_LEVEL: 'warn', CACHE: 'on', CACHE_MAX: String(Math.max(10_000, opts.warmIds * 2)) };
     if (opts.databaseUrl) sutEnv.DATABASE_URL = opts.databaseUrl;
-    const sut = await startListening(tsx, [new URL('../../sut/main.ts', import.meta.url).pathname], sutEnv);
+    const sut = await startListening(process.execPath, ['--import', 'tsx', new URL('../../sut/main.ts', import.meta.url).pathname], sutEnv);
     children.push(sut.child);
 
     const targets: Target[] = [

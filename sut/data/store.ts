@@ -57,8 +57,8 @@ export interface ReadContext {
 
 /**
  * Reads return null for an unknown id; writes throw the typed errors of `sut/errors.ts`
- * (ConflictError for a duplicate email or membership, NotFoundError for a missing team or user
- * in addMember, UnavailableError when the database cannot be reached).
+ * (ConflictError for a duplicate email or membership; in addMember NotFoundError for a missing
+ * team and UnprocessableError for a missing user; UnavailableError when the database is down).
  */
 export interface Store {
   listUsers(page: Page, ctx?: ReadContext): Promise<User[]>;

@@ -5,7 +5,9 @@ import { formatLatencySpec } from '../cache/latency.ts';
 import { checkPoolBudget } from '../data/pool-budget.ts';
 import { prepareDatabase } from '../data/seed.ts';
 import type { Logger } from '../log.ts';
+import { ServiceError } from '../services/errors.ts';
 import { startPostgres } from '../services/postgres.ts';
+import { startRedis, type RedisHandle } from '../services/redis.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
 import type { PrimaryMessage } from './messages.ts';
 import { Supervisor } from './supervisor.ts';
@@ -13,6 +15,7 @@ import { Supervisor } from './supervisor.ts';
 export async function runPrimary(config: SutConfig, log: Logger): Promise<number> {
   const stopSignal = waitForStopSignal(); // from the start: Ctrl-C during start-up still cleans up
   const postgres = await startPostgres({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let redis: RedisHandle | undefined;
   let supervisor: Supervisor | undefined;
   const onHup = () => {
     if (supervisor) void supervisor.reload();
@@ -21,10 +24,11 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
   try {
     await prepareDatabase(postgres.url);
     await checkPoolBudget(postgres.url, config.workers, config.dbPoolMax);
+    redis = await startOptionalRedis(config, log);
     const collector = createClusterMetrics();
     const sup = new Supervisor({
       workers: config.workers,
-      env: { DATABASE_URL: postgres.url, NODE_ID: config.nodeId },
+      env: { DATABASE_URL: postgres.url, NODE_ID: config.nodeId, REDIS_URL: redis?.url ?? '' },
       log,
       drainTimeoutMs: config.drainTimeoutMs,
       onMessage: (worker, message) => {
@@ -41,7 +45,7 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
     const started = sup.start();
     const first = await Promise.race([started.then(() => 'started' as const), stopSignal]);
     if (first === 'started') {
-      const where = postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL';
+      const where = `${postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, ${redis ? (redis.embedded ? 'redis-server from PATH' : 'REDIS_URL') : 'no Redis (tasks off)'}`;
       const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
       log.info(`node ${config.nodeId}: ${config.workers} worker(s), ${where}, ${cache}, latency ${formatLatencySpec(config.latency)}; SIGHUP reloads`);
       process.stdout.write(`loadlab sut listening on http://${config.host}:${sup.port} (pid ${process.pid}; kill -HUP ${process.pid} reloads)\n`);
@@ -51,7 +55,19 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
     return 0;
   } finally {
     process.off('SIGHUP', onHup);
+    await redis?.stop();
     await postgres.stop();
+  }
+}
+
+/** Redis is optional: without it the SUT serves everything but the task routes (503). */
+async function startOptionalRedis(config: SutConfig, log: Logger): Promise<RedisHandle | undefined> {
+  try {
+    return await startRedis({ redisUrl: config.redisUrl });
+  } catch (err) {
+    if (!(err instanceof ServiceError) || config.redisUrl) throw err;
+    log.warn(`running without Redis, task routes answer 503: ${err.message}`);
+    return undefined;
   }
 }
 

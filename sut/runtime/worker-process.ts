@@ -56,6 +56,6 @@ export async function runWorkerProcess(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('disconnect', () => void shutdown('primary gone'));
 
-  worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText });
+  worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText, redisUrl: process.env.REDIS_URL || undefined });
   send({ t: 'ready', pid: process.pid, port: worker.port });
 }

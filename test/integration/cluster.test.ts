@@ -18,7 +18,7 @@ const slowReads = { WORKERS: '2', CACHE: 'off', LATENCY: 'fixed:20' };
 describe('cluster', () => {
   it('two rolling reloads (SIGHUP) under a steady keep-alive stream: zero failed requests, all workers replaced', async () => {
     sut = await startSutProcess({ ...slowReads, DATABASE_URL: inject('databaseUrl') });
-    const before = sut.children();
+    const before = sut.workers();
     expect(before).toHaveLength(2);
     const stream = startStream(sut.url, RATE, randomUser);
     await stream.reached(RATE * 2);
@@ -34,7 +34,7 @@ describe('cluster', () => {
       failed: 0, byError: {}, byStatus: { 200: result.sent },
     });
     expect(result.ok).toBe(result.sent);
-    const after = sut.children();
+    const after = sut.workers();
     expect(after).toHaveLength(2);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
     expect(result.workers.size).toBeGreaterThanOrEqual(4); // old and new worker ids all answered
@@ -44,7 +44,7 @@ describe('cluster', () => {
     sut = await startSutProcess({ ...slowReads, DATABASE_URL: inject('databaseUrl') });
     const stream = startStream(sut.url, RATE, randomUser);
     await stream.reached(RATE);
-    for (const [i, pid] of sut.children().entries()) {
+    for (const [i, pid] of sut.workers().entries()) {
       process.kill(pid, 'SIGKILL');
       await sut.waitForLog(/died: SIGKILL; replacing it/, i + 1);
       await stream.reached(RATE * (i + 2));
@@ -56,7 +56,7 @@ describe('cluster', () => {
 
   it('a SIGKILLed worker is replaced and /ready is 200 again within 2 s', async () => {
     sut = await startSutProcess({ WORKERS: '2', DATABASE_URL: inject('databaseUrl') });
-    const [victim] = sut.children();
+    const [victim] = sut.workers();
     await sut.waitForLog(/worker \d+ \(pid \d+\) ready/, 2);
     process.kill(victim!, 'SIGKILL');
     const killedAt = Date.now();
@@ -64,8 +64,8 @@ describe('cluster', () => {
     await sut.waitForLog(/worker \d+ \(pid \d+\) ready/, 3, 2000); // the replacement says it is ready
     expect(Date.now() - killedAt).toBeLessThan(2000);
     expect((await fetch(`${sut.url}/ready`)).status).toBe(200);
-    expect(sut.children()).toHaveLength(2);
-    expect(sut.children()).not.toContain(victim);
+    expect(sut.workers()).toHaveLength(2);
+    expect(sut.workers()).not.toContain(victim);
   }, 30_000);
 
   it('SIGTERM with a slow request in flight: the request completes with 200, then exit 0 with no child left', async () => {

@@ -29,10 +29,9 @@ export function createTaskTestApp(store: Store, queue: TaskQueue | undefined) {
     nodeId: 'test-node',
     workerId: '0',
     bodyLimitBytes: TEST_BODY_LIMIT,
+    queue,
   };
-  const app = createApp(deps);
-  app.route('/api/tasks', taskRoutes({ ...deps, queue }));
-  return app;
+  return createApp(deps);
 }
 
 type TestApp = ReturnType<typeof createTaskTestApp>;

@@ -12,8 +12,10 @@ export interface SutProcess {
   stderr(): string;
   /** Resolves when stderr has shown `pattern` `count` times in all (counting from the start). */
   waitForLog(pattern: RegExp, count?: number, timeoutMs?: number): Promise<void>;
-  /** Pids of the primary's direct children (workers, and an embedded Postgres). */
+  /** Pids of the primary's direct children (workers, and an embedded Postgres or Redis). */
   children(): number[];
+  /** Pids of the cluster workers alone. */
+  workers(): number[];
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -23,6 +25,14 @@ export function childPids(pid: number): number[] {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
+  }
+}
+
+function isNode(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+  } catch {
+    return false;
   }
 }
 
@@ -68,6 +78,7 @@ export async function startSutProcess(env: Record<string, string>): Promise<SutP
     pid: child.pid!,
     stderr: () => stderr,
     children: () => childPids(child.pid!),
+    workers: () => childPids(child.pid!).filter(isNode),
     waitForLog(pattern, count = 1, timeoutMs = 30_000) {
       const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
       return new Promise((resolve, reject) => {
