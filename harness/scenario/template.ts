@@ -34,17 +34,7 @@ export function routePattern(method: string, pathTemplate: string): string {
   return `${method} ${path.replace(/\{[^}]*\}/g, ':param')}`;
 }
 
-/** Seeded PRNG (mulberry32) so runs pick the same ids and journeys. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRandom } from '../../lib/random.ts';
 
 /** Reads a dotted path (`data.token`, `items.0.id`) from parsed JSON. */
 export function readPath(value: unknown, path: string): unknown {

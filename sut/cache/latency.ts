@@ -1,4 +1,5 @@
 // Simulated upstream latency: a parsed distribution and a seeded sampler, so runs are repeatable.
+import { createRandom } from '../../lib/random.ts';
 
 export type LatencySpec =
   | { kind: 'none' }
@@ -39,18 +40,6 @@ export function formatLatencySpec(spec: LatencySpec): string {
     case 'lognormal':
       return `lognormal:p50=${spec.p50Ms},p99=${spec.p99Ms}`;
   }
-}
-
-/** mulberry32: tiny, fast, good enough for simulated latency; a seed gives one fixed sequence. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const Z99 = 2.3263478740408408; // standard normal quantile at 0.99

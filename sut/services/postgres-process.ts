@@ -2,7 +2,7 @@
 // readiness is the server's own "ready" line, a watchdog stops the server if we die, and stop()
 // waits until the process is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { collectOutput } from './child-output.ts';
 import type { PgBinaries } from './postgres-binaries.ts';
 import type { OsUser } from './postgres-dirs.ts';
 
@@ -24,7 +24,6 @@ export class ChildFailure extends Error {
   }
 }
 
-const TAIL_LINES = 15;
 
 function spawnChild(command: string, args: string[], options: RunOptions): { child: ChildProcess; tail: string[] } {
   const child = spawn(command, args, {
@@ -34,16 +33,7 @@ function spawnChild(command: string, args: string[], options: RunOptions): { chi
     env: { ...process.env, LC_MESSAGES: 'C', LANG: 'C' },
     ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
   });
-  const tail: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      options.log(line);
-    });
-  }
-  return { child, tail };
+  return { child, tail: collectOutput(child, options.log) };
 }
 
 export function runInitdb(binaries: PgBinaries, args: string[], options: RunOptions): Promise<void> {

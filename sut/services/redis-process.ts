@@ -2,7 +2,7 @@
 // and a stop() that waits until the process is gone and its port is free.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
+import { collectOutput } from './child-output.ts';
 
 export interface RedisChild {
   pid: number;
@@ -20,7 +20,6 @@ export class RedisStartFailure extends Error {
   }
 }
 
-const TAIL_LINES = 15;
 const PING_INTERVAL_MS = 20;
 const PING_TIMEOUT_MS = 500;
 const STOP_KILL_AFTER_MS = 5_000;
@@ -85,18 +84,6 @@ async function stopChild(child: ChildProcess, watchdog: ChildProcess): Promise<v
   await waitForExit(watchdog);
 }
 
-function collectOutput(child: ChildProcess, log: (line: string) => void): string[] {
-  const tail: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      log(line);
-    });
-  }
-  return tail;
-}
 
 /** Spawns redis-server with `args` and resolves once it answers PING on `port`. */
 export async function spawnRedisServer(

@@ -1,0 +1,13 @@
+// A seeded PRNG shared by the SUT (simulated latency) and the harness (ids, journey choice).
+
+/** mulberry32: tiny, fast, good enough for load simulation; one seed gives one fixed sequence in [0, 1). */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
