@@ -93,8 +93,11 @@ export function createTaskQueue(opts: TaskQueueOptions): TaskQueue {
       }),
     get: (id: string) =>
       guarded(async (q) => {
-        const job: Job | undefined = await q.getJob(id);
-        return job ? toTaskView(job, await job.getState()) : null;
+        // State first, then the job: the other order can see a job fetched while active reported
+        // as completed, with its result still missing.
+        const state = await q.getJobState(id);
+        const job: Job | undefined = state === 'unknown' ? undefined : await q.getJob(id);
+        return job ? toTaskView(job, state) : null;
       }),
     counts: () => guarded(readCounts),
     available,
