@@ -1,0 +1,132 @@
+// Starts a real load balancer (nginx or HAProxy from PATH) in front of the SUT nodes, with a
+// generated config in a temp folder that stop() removes; a missing binary is exit 3.
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { EnvironmentError } from '../errors.ts';
+import { findFreePort, spawnOwned, waitForPort, type OwnedChild } from './child.ts';
+import { renderHaproxyConfig } from './haproxy-config.ts';
+import { renderNginxConfig, type LbUpstream } from './nginx-config.ts';
+import { track, untrack } from './processes.ts';
+
+export type LbKind = 'nginx' | 'haproxy';
+
+export interface StartLoadBalancerOptions {
+  kind: LbKind;
+  upstreams: LbUpstream[];
+}
+
+export interface LoadBalancerHandle {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** The master process's pid. */
+  pid: number;
+  kind: string;
+  /** The generated configuration (for run.json and failure messages). */
+  config: string;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
+const START_ATTEMPTS = 3; // the probed free port can be taken before the balancer binds it
+
+const REMEDY: Record<LbKind, string> = {
+  nginx: 'apt-get install nginx | brew install nginx',
+  haproxy: 'apt-get install haproxy | brew install haproxy',
+};
+
+/**
+ * Starts `kind` on a free loopback port, round-robin over `upstreams`, and resolves once it accepts.
+ * @example const lb = await startLoadBalancer({ kind: 'nginx', upstreams: [{ url: a.url }, { url: b.url }] });
+ */
+export async function startLoadBalancer(opts: StartLoadBalancerOptions): Promise<LoadBalancerHandle> {
+  const binary = await findOnPath(opts.kind, process.env.PATH ?? '');
+  if (!binary) throw missingBinary(opts.kind);
+  if (opts.upstreams.length === 0) throw new EnvironmentError(`${opts.kind}: no upstream SUT nodes to balance`);
+  const tmpDir = await mkdtemp(join(tmpdir(), `loadlab-${opts.kind}-`));
+  let failure = '';
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const port = await findFreePort(HOST);
+    const config = render(opts, port, tmpDir);
+    const configPath = join(tmpDir, `${opts.kind}.conf`);
+    await writeFile(configPath, config);
+    const owned = spawnOwned(binary, argsFor(opts.kind, configPath, tmpDir), { cwd: tmpDir });
+    const ready = await waitForPort(HOST, port, { timeoutMs: START_TIMEOUT_MS, gaveUp: () => owned.exited() });
+    if (ready && !owned.exited()) return handleFor(owned, { kind: opts.kind, port, config, tmpDir });
+    await owned.stop('SIGTERM', 2_000);
+    failure = await failureText(owned, tmpDir);
+    if (!/in use|bind/i.test(failure)) break;
+  }
+  await rm(tmpDir, { recursive: true, force: true });
+  throw new EnvironmentError(`${opts.kind} did not start:\n  ${failure || '(no output)'}`);
+}
+
+function render(opts: StartLoadBalancerOptions, port: number, tmpDir: string): string {
+  if (opts.kind === 'haproxy') return renderHaproxyConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST });
+  // As root, nginx workers would switch to "nobody", who cannot enter the private temp folder.
+  const user = process.getuid?.() === 0 ? 'root' : undefined;
+  return renderNginxConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST, user });
+}
+
+function argsFor(kind: LbKind, configPath: string, tmpDir: string): string[] {
+  // -e: the error log nginx opens before it has read the config (else /var/log/nginx, root's).
+  if (kind === 'nginx') return ['-p', tmpDir, '-e', join(tmpDir, 'error.log'), '-c', configPath];
+  return ['-db', '-f', configPath];
+}
+
+function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config: string; tmpDir: string }): LoadBalancerHandle {
+  let stopping: Promise<void> | undefined;
+  const handle: LoadBalancerHandle = {
+    url: `http://${HOST}:${info.port}`,
+    pid: owned.pid,
+    kind: info.kind,
+    config: info.config,
+    // SIGQUIT is nginx's graceful shutdown; HAProxy's is SIGUSR1 (soft stop), SIGTERM is immediate.
+    stop: () =>
+      (stopping ??= owned
+        .stop(info.kind === 'nginx' ? 'SIGQUIT' : 'SIGUSR1', STOP_TIMEOUT_MS)
+        .then(() => rm(info.tmpDir, { recursive: true, force: true }))
+        .finally(() => untrack(entry))),
+  };
+  const entry = { stop: handle.stop, killNow: () => owned.killGroup('SIGTERM') };
+  track(entry);
+  return handle;
+}
+
+async function failureText(owned: OwnedChild, tmpDir: string): Promise<string> {
+  const log = await readFile(join(tmpDir, 'error.log'), 'utf8').catch(() => '');
+  return [...owned.lines(), ...log.split('\n')]
+    .filter((l) => l.trim() !== '')
+    .slice(-10)
+    .join('\n  ');
+}
+
+export function missingBinary(kind: LbKind): EnvironmentError {
+  return new EnvironmentError(
+    [
+      `${kind} is missing: it is not on PATH, and Level 4 runs the SUT nodes behind it.`,
+      `Get ${kind} one of three ways:`,
+      `  1. install it with your package manager (${REMEDY[kind]})`,
+      '  2. docker compose up -d (postgres, redis, two SUT nodes and nginx on http://localhost:8080)',
+      '  3. run against a deployment you already have: --target http://host:port',
+    ].join('\n'),
+  );
+}
+
+/** The first executable `name` in PATH (also the sbin folders, where distributions put nginx). */
+export async function findOnPath(name: string, pathList: string): Promise<string | null> {
+  const folders = [...pathList.split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const folder of folders) {
+    const candidate = join(folder, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}

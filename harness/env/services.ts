@@ -1,0 +1,53 @@
+// The backing services of a run: one PostgreSQL (prepared and seeded) and, when the level needs
+// it, one Redis, shared by every SUT node; a missing one stops the run with exit 3 and the
+// service's own "three ways to get it" message.
+import { prepareDatabase } from '../../sut/data/seed.ts';
+import { ServiceError } from '../../sut/services/errors.ts';
+import { startPostgres, type PostgresHandle } from '../../sut/services/postgres.ts';
+import { startRedis, type RedisHandle } from '../../sut/services/redis.ts';
+import { EnvironmentError } from '../errors.ts';
+import { track, untrack } from './processes.ts';
+
+export interface StartServicesOptions {
+  /** Use this database (default: env DATABASE_URL, else the embedded PostgreSQL in .data/postgres). */
+  databaseUrl?: string;
+  /** Use this Redis (default: env REDIS_URL, else redis-server from PATH when needRedis). */
+  redisUrl?: string;
+  /** Start (or check) Redis; without it, redisUrl is passed through unchecked or left unset. */
+  needRedis: boolean;
+}
+
+export interface Services {
+  databaseUrl: string;
+  redisUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what the SUT nodes of one run share.
+ * @example const services = await startServices({ needRedis: false }); … await services.stop();
+ */
+export async function startServices(opts: StartServicesOptions): Promise<Services> {
+  let postgres: PostgresHandle | undefined;
+  let redis: RedisHandle | undefined;
+  const stopBoth = async () => {
+    await redis?.stop();
+    await postgres?.stop();
+  };
+  try {
+    postgres = await startPostgres({ databaseUrl: opts.databaseUrl, name: 'postgres' });
+    await prepareDatabase(postgres.url);
+    if (opts.needRedis) redis = await startRedis({ redisUrl: opts.redisUrl });
+  } catch (err) {
+    await stopBoth().catch(() => undefined);
+    if (err instanceof ServiceError) throw new EnvironmentError(err.message);
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  const services: Services = {
+    databaseUrl: postgres.url,
+    redisUrl: redis?.url ?? (opts.needRedis ? undefined : opts.redisUrl),
+    stop: () => (stopping ??= stopBoth().finally(() => untrack(services))),
+  };
+  return track(services);
+}
