@@ -4,6 +4,7 @@ import { EXIT, LoadlabError, UsageError, type ExitCode } from './errors.ts';
 import { createProcessIO, type CommandIO } from './io.ts';
 import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
+import { BENCH_COMMANDS, BENCH_SUMMARIES } from './commands/bench.ts';
 
 interface Command {
   usage: string;
@@ -13,9 +14,10 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, run: runCommand },
   selftest: { usage: SELFTEST_USAGE, run: selftestCommand },
+  ...BENCH_COMMANDS,
 };
 
-const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', '', 'loadlab <command> --help shows its options.'].join('\n');
+const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...BENCH_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), '', 'loadlab <command> --help shows its options.'].join('\n');
 
 /** Runs one command line; never exits, never throws: returns the exit code. */
 export async function main(argv: string[], io: CommandIO = createProcessIO()): Promise<ExitCode> {

@@ -1,0 +1,58 @@
+// Starts a level's deployment through the env API (services, SUT nodes, load balancer), or wraps --target.
+import { startServices } from '../env/services.ts';
+import { startSut, type SutHandle } from '../env/sut.ts';
+import { startLoadBalancer } from '../env/lb.ts';
+import type { Deployment } from './level.ts';
+import type { LevelSettings } from './settings.ts';
+
+export interface DeploySpec {
+  workers: number;
+  /** More than one: that many SUT nodes behind settings.lb. */
+  nodes?: number;
+  needRedis: boolean;
+  env?: Record<string, string>;
+}
+
+export interface StartedDeployment extends Deployment {
+  /** The SUT nodes loadlab started (empty for --target). */
+  suts: SutHandle[];
+  redisUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts what the spec needs; everything is tracked by env/processes.ts, so a failure midway is cleaned up by the caller's withCleanup. */
+export async function startDeployment(s: LevelSettings, spec: DeploySpec): Promise<StartedDeployment> {
+  if (s.target) return useTarget(s.target);
+  const services = await startServices({ databaseUrl: s.databaseUrl, redisUrl: s.redisUrl, needRedis: spec.needRedis });
+  const stops: Array<() => Promise<void>> = [() => services.stop()];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  const env = { LOG_LEVEL: 'warn', ADMIN_TOKEN: s.adminToken, ...spec.env, ...s.sutEnv };
+  const nodes = spec.nodes ?? 1;
+  const suts: SutHandle[] = [];
+  for (let i = 1; i <= nodes; i++) {
+    const sut = await startSut({ workers: spec.workers, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, env, ...(nodes > 1 ? { nodeId: `node-${i}` } : {}) });
+    suts.push(sut);
+    stops.push(() => sut.stop());
+  }
+  const where = `${services.redisUrl ? 'Redis, ' : ''}${s.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL'}`;
+  const cache = (env as Record<string, string>).CACHE === 'off' ? 'cache off' : 'cache on';
+  if (nodes === 1) {
+    return { url: suts[0]!.url, sutPids: [suts[0]!.pid], suts, redisUrl: services.redisUrl, description: `${spec.workers} worker(s), ${cache}, ${where}`, stop };
+  }
+  const lb = await startLoadBalancer({ kind: s.lb, upstreams: suts.map((sut) => ({ url: sut.url })) });
+  stops.push(() => lb.stop());
+  return {
+    url: lb.url,
+    sutPids: [...suts.map((sut) => sut.pid), lb.pid],
+    suts,
+    redisUrl: services.redisUrl,
+    description: `${nodes} nodes × ${spec.workers} worker(s) behind ${lb.kind}, ${cache}, ${where}`,
+    stop,
+  };
+}
+
+function useTarget(target: string): StartedDeployment {
+  return { url: target, sutPids: [], suts: [], description: `--target ${target} (not started by loadlab)`, stop: async () => undefined };
+}

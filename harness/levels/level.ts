@@ -1,0 +1,127 @@
+// The flow every level shares: verify → warm-up → closed phase (throughput) → open phase at a fraction of that capacity.
+import type { CommandIO } from '../io.ts';
+import type { Phase } from '../plan.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { CheckReport, PhaseReport } from '../report/types.ts';
+import type { CoreMetric, ExtraKpi } from '../report/kpi-table.ts';
+import { verifyScenario } from '../verify.ts';
+import { Monitor } from '../monitor.ts';
+import { createProgress } from '../progress.ts';
+import { runPhase, type SeriesRow } from '../engine/run-phases.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
+import type { LevelSettings } from './settings.ts';
+
+/** Where a level sends its load: a deployment it started, or one given with --target. */
+export interface Deployment {
+  url: string;
+  /** Pids whose process trees the monitor samples (empty for --target). */
+  sutPids: number[];
+  /** e.g. "1 worker, cache on" or "--target http://…". */
+  description: string;
+}
+
+export interface MeasureOptions {
+  key: string;
+  scenario: Scenario;
+  /** Runs alongside the open phase (reloads, chaos); its result comes back as `during`. */
+  duringOpen?: () => Promise<unknown>;
+  openSec?: number;
+  series: SeriesRow[];
+  io: CommandIO;
+}
+
+export interface Measured {
+  phases: PhaseResult[];
+  closed: PhaseReport;
+  open: PhaseReport;
+  openRps: number;
+  core: Record<CoreMetric, number>;
+  during?: unknown;
+}
+
+/** A finished level, ready for the KPI table and run.json. */
+export interface LevelRun {
+  key: string;
+  title: string;
+  deployment: string;
+  measured: Measured;
+  checks: CheckReport[];
+  extras: ExtraKpi[];
+  notes: string[];
+}
+
+/** The warm-up and throughput phases (pure); the open phase follows from the throughput measured. */
+export function planClosedPhases(key: string, s: Pick<LevelSettings, 'warmupSec' | 'closedSec' | 'connections'>): Phase[] {
+  return [
+    { name: `${key} warm-up`, model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false },
+    { name: `${key} throughput`, model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: true },
+  ];
+}
+
+/** The open phase's rate: the stated fraction of the capacity just measured, at least 1 req/s (pure). */
+export function planOpenPhase(key: string, throughputRps: number, loadFraction: number, durationSec: number): Phase {
+  const targetRps = Math.max(1, Math.round(throughputRps * loadFraction));
+  return { name: `${key} latency`, model: 'open', targetRps, durationSec, judged: true };
+}
+
+export async function measureLevel(dep: Deployment, s: LevelSettings, m: MeasureOptions): Promise<Measured> {
+  const verified = await verifyScenario(dep.url, m.scenario, s.timeoutMs);
+  m.io.stderr.write(`${m.key}: verified ${verified.map((v) => `${v.name} → ${v.status}`).join(', ')}\n`);
+  const monitor = new Monitor({ sutPids: dep.sutPids });
+  const ctx = { target: dep.url, scenario: m.scenario, timeoutMs: s.timeoutMs, seed: s.seed, monitor, progress: createProgress(m.io.stderr) };
+  try {
+    const phases: PhaseResult[] = [];
+    for (const phase of planClosedPhases(m.key, s)) phases.push(await runPhase(phase, ctx, m.series));
+    const closed = phases[1]!.report;
+    const openPhase = planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec);
+    const [open, during] = await Promise.allSettled([runPhase(openPhase, ctx, m.series), m.duringOpen?.()]);
+    if (open.status === 'rejected') throw open.reason;
+    if (during.status === 'rejected') throw during.reason;
+    phases.push(open.value);
+    return { phases, closed, open: open.value.report, openRps: openPhase.targetRps!, core: summarizeCore(closed, open.value.report), during: during.value };
+  } finally {
+    monitor.stop();
+  }
+}
+
+/**
+ * Latency from the open phase (below saturation, from intended send times); throughput from the closed phase;
+ * error rate and availability over both. Availability counts what the server failed to serve (5xx, resets,
+ * refusals, timeouts); the error rate also counts wrong statuses (4xx). Requests the closed phase's generator
+ * left in flight when it stopped are not the server's doing and count in neither.
+ */
+export function summarizeCore(closed: PhaseReport, open: PhaseReport): Record<CoreMetric, number> {
+  const both = [closed, open];
+  const answered = sum(both.map((p) => p.requests.completed + p.requests.failed));
+  const failed = sum(both.map((p) => p.requests.failed));
+  const unavailable = sum(both.map(unavailableCount)) + open.requests.inFlight;
+  const served = answered + open.requests.inFlight;
+  return {
+    p50: open.latencyMs.p50,
+    p95: open.latencyMs.p95,
+    p99: open.latencyMs.p99,
+    throughput: closed.throughputRps,
+    error_rate: answered === 0 ? 100 : round4((failed / answered) * 100),
+    availability: served === 0 ? 0 : round4(((served - unavailable) / served) * 100),
+  };
+}
+
+export function unavailableCount(p: PhaseReport): number {
+  const fiveXx = Object.entries(p.requests.byStatus).filter(([status]) => Number(status) >= 500);
+  return sum(fiveXx.map(([, n]) => n)) + sum(Object.values(p.requests.byError));
+}
+
+/** One line per phase whose generator was saturated (pure). */
+export function saturationWarnings(title: string, phases: PhaseReport[]): string[] {
+  return phases
+    .filter((p) => p.generatorSaturated)
+    .map((p) => `${title}, phase "${p.name}": the load generator was saturated (${p.generator.saturationReason}); its figures measure the generator, not the SUT.`);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

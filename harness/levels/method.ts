@@ -1,0 +1,21 @@
+// The method line under the KPI table: machine, cores, Node, phase lengths, connections and rates (pure).
+import type { Environment } from '../report/types.ts';
+import type { LevelSettings } from './settings.ts';
+
+export interface MethodInputs {
+  environment: Environment;
+  settings: Pick<LevelSettings, 'quick' | 'warmupSec' | 'closedSec' | 'openSec' | 'connections' | 'loadFraction' | 'target'>;
+  /** e.g. "Level 0: 1 worker(s), cache off, embedded PostgreSQL; open at 812 req/s". */
+  runs: string[];
+}
+
+export function describeMethod(m: MethodInputs): string {
+  const e = m.environment;
+  const s = m.settings;
+  const where = s.target
+    ? `load from this machine (${e.cpus} cores, ${e.cpuModel}) to ${s.target}`
+    : `${e.cpuModel}, ${e.cpus} cores shared by the SUT, PostgreSQL and the load generator (one Node process)`;
+  const phases = `${s.warmupSec}s warm-up + ${s.closedSec}s closed phase (${s.connections} connections, throughput) + ${s.openSec}s open phase at ${Math.round(s.loadFraction * 100)}% of that throughput (latency, from intended send times)`;
+  const stability = s.quick ? '--quick: short phases for smoke runs, figures are indicative only' : 'default phase lengths, long enough for stable percentiles';
+  return [`${where}; Node ${e.node}, ${e.os}`, `each level: ${phases}; ${stability}`, ...m.runs].join('. ') + '.';
+}

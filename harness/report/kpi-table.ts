@@ -1,0 +1,152 @@
+// The ladder's KPI table: figures + targets → run.json kpi.rows (value + pass/warn/fail) → Markdown for kpi.md and the console (pure).
+import type { KpiCell, KpiRow } from './types.ts';
+
+export type KpiOp = '<' | '<=' | '>' | '>=';
+export type KpiStatus = KpiCell['status'];
+
+export interface KpiTarget {
+  op: KpiOp;
+  value: number;
+  unit: string;
+}
+
+export type CoreMetric = 'p50' | 'p95' | 'p99' | 'throughput' | 'error_rate' | 'availability';
+export type KpiTargets = Record<CoreMetric, KpiTarget>;
+
+/** The spec's targets; every one can be overridden with `--kpi METRIC<VALUE`. */
+export const DEFAULT_KPI_TARGETS: Readonly<KpiTargets> = Object.freeze({
+  p50: { op: '<', value: 50, unit: 'ms' },
+  p95: { op: '<', value: 200, unit: 'ms' },
+  p99: { op: '<', value: 500, unit: 'ms' },
+  throughput: { op: '>', value: 10_000, unit: 'req/s' },
+  error_rate: { op: '<', value: 0.1, unit: '%' },
+  availability: { op: '>', value: 99.9, unit: '%' },
+});
+
+const CORE_ROWS: { metric: CoreMetric; label: string }[] = [
+  { metric: 'p50', label: 'p50 latency' },
+  { metric: 'p95', label: 'p95 latency' },
+  { metric: 'p99', label: 'p99 latency' },
+  { metric: 'throughput', label: 'Throughput' },
+  { metric: 'error_rate', label: 'Error rate' },
+  { metric: 'availability', label: 'Availability' },
+];
+
+/** A failing value still within this fraction of its target is ⚠️ rather than ❌. */
+export const WARN_WITHIN = 0.2;
+export const WARN_RULE = `⚠️ = misses the target by at most ${WARN_WITHIN * 100}% of the target (e.g. p99 < 500 ms: 500–600 ms is ⚠️); ❌ = misses it by more.`;
+
+/** A level-specific row: either judged against a numeric target, or carrying the verdict of a check. */
+export interface ExtraKpi {
+  metric: string;
+  target: KpiTarget | string;
+  /** null: not measured (shown as n/a). */
+  value: number | null;
+  unit: string;
+  /** Set for rows that report a check (no ⚠️ band); otherwise derived from the target. */
+  status?: KpiStatus;
+}
+
+export interface KpiColumn {
+  key: string;
+  title: string;
+  core?: Record<CoreMetric, number>;
+  extras?: ExtraKpi[];
+}
+
+export function judgeKpi(value: number, target: KpiTarget, warnWithin = WARN_WITHIN): KpiStatus {
+  if (meets(value, target.op, target.value)) return 'pass';
+  const slack = Math.abs(target.value) * warnWithin;
+  const near = target.op.startsWith('<') ? value <= target.value + slack : value >= target.value - slack;
+  return near && slack > 0 ? 'warn' : 'fail';
+}
+
+function meets(value: number, op: KpiOp, target: number): boolean {
+  if (op === '<') return value < target;
+  if (op === '<=') return value <= target;
+  if (op === '>') return value > target;
+  return value >= target;
+}
+
+/** Core rows first, then every extra row in order of first appearance; columns without a figure get no cell. */
+export function buildKpiRows(columns: KpiColumn[], targets: KpiTargets = DEFAULT_KPI_TARGETS): KpiRow[] {
+  const rows: KpiRow[] = [];
+  if (columns.some((c) => c.core)) {
+    for (const { metric, label } of CORE_ROWS) {
+      const target = targets[metric];
+      const cells: Record<string, KpiCell> = {};
+      for (const c of columns) if (c.core) cells[c.key] = { value: c.core[metric], unit: target.unit, status: judgeKpi(c.core[metric], target) };
+      rows.push({ metric: label, target: formatTarget(target), cells });
+    }
+  }
+  const extras = new Map<string, KpiRow>();
+  for (const c of columns) {
+    for (const e of c.extras ?? []) {
+      const row = extras.get(e.metric) ?? { metric: e.metric, target: typeof e.target === 'string' ? e.target : formatTarget(e.target), cells: {} };
+      extras.set(e.metric, row);
+      row.cells[c.key] = { value: e.value, unit: e.unit, status: e.status ?? statusOf(e) };
+    }
+  }
+  return [...rows, ...extras.values()];
+}
+
+function statusOf(e: ExtraKpi): KpiStatus {
+  if (typeof e.target === 'string' || typeof e.value !== 'number') return e.value === null ? 'fail' : 'pass';
+  return judgeKpi(e.value, e.target);
+}
+
+export function formatTarget(t: KpiTarget): string {
+  return `${t.op} ${formatValue(t.value, t.unit)}`;
+}
+
+/** `4.1 ms`, `6.2K req/s`, `0.05%`, `1.42×`, `3`. */
+export function formatValue(value: number | string | null, unit: string): string {
+  if (value === null) return 'n/a';
+  if (typeof value === 'string') return unit ? `${value} ${unit}` : value;
+  if (unit === '%') return `${trimNumber(value, value >= 99 ? 3 : 2)}%`;
+  if (unit === '×') return `${value.toFixed(2)}×`;
+  if (unit.endsWith('/s') && value >= 1000) return `${trimNumber(value / 1000, 1)}K ${unit}`;
+  if (unit.endsWith('/s')) return `${Math.round(value)} ${unit}`;
+  if (unit === 'ms') return `${value >= 100 ? Math.round(value) : trimNumber(value, value >= 10 ? 1 : 2)} ms`;
+  return unit ? `${trimNumber(value, 2)} ${unit}` : trimNumber(value, 3);
+}
+
+function trimNumber(value: number, decimals: number): string {
+  return String(Number(value.toFixed(decimals)));
+}
+
+const ICON: Record<KpiStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+
+export interface KpiTableNotes {
+  method: string;
+  /** One line per phase in which the load generator was saturated. */
+  warnings?: string[];
+  /** Other lines under the table (definitions, checks). */
+  notes?: string[];
+}
+
+/** The Markdown table with the ⚠️ rule, the method line and the saturation warnings under it. */
+export function renderKpiTable(rows: KpiRow[], columns: { key: string; title: string }[], notes: KpiTableNotes): string {
+  const header = ['Metric', 'Target', ...columns.map((c) => c.title)];
+  const body = rows.map((r) => [r.metric, r.target, ...columns.map((c) => renderCell(r.cells[c.key]))]);
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)];
+  lines.push('', WARN_RULE, ...(notes.notes ?? []), '', `Method: ${notes.method}`);
+  for (const w of notes.warnings ?? []) lines.push(`⚠️ ${w}`);
+  return lines.join('\n');
+}
+
+function renderCell(cell: KpiCell | undefined): string {
+  return cell ? `${ICON[cell.status]} ${formatValue(cell.value, cell.unit)}` : '—';
+}
+
+/** Parses `--kpi p99<300`, `--kpi throughput>5000`, `--kpi availability>=99.99` into a targets table. */
+export function parseKpiTargets(expressions: string[], base: KpiTargets = DEFAULT_KPI_TARGETS): KpiTargets | string {
+  const targets: KpiTargets = { ...base };
+  for (const text of expressions) {
+    const m = /^(p50|p95|p99|throughput|error_rate|availability)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)$/.exec(text.trim());
+    if (!m) return `--kpi "${text}": expected METRIC OP NUMBER with METRIC one of ${CORE_ROWS.map((r) => r.metric).join(', ')} (ms, req/s or %), e.g. p99<300`;
+    const metric = m[1] as CoreMetric;
+    targets[metric] = { op: m[2] as KpiOp, value: Number(m[3]), unit: base[metric].unit };
+  }
+  return targets;
+}
