@@ -1,0 +1,131 @@
+// A real nginx (and HAProxy, when installed) in front of two real SUT nodes on one database:
+// equal weights pass the distribution check, 3:1 weights fail it (the negative control).
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkDistribution } from '../../../harness/checks/distribution.ts';
+import { EXIT } from '../../../harness/errors.ts';
+import { findOnPath, missingBinary, startLoadBalancer, type LbKind } from '../../../harness/env/lb.ts';
+import { stopAll, trackedCount } from '../../../harness/env/processes.ts';
+import { startServices } from '../../../harness/env/services.ts';
+import { startSut, type SutHandle } from '../../../harness/env/sut.ts';
+import { isAlive } from '../../../harness/env/child.ts';
+
+const REQUESTS = 400;
+const CONCURRENCY = 8;
+const onCi = process.env.CI === 'true';
+const found: Record<LbKind, string | null> = {
+  nginx: await findOnPath('nginx', process.env.PATH ?? ''),
+  haproxy: await findOnPath('haproxy', process.env.PATH ?? ''),
+};
+for (const kind of ['nginx', 'haproxy'] as const) {
+  if (!found[kind] && !(onCi && kind === 'nginx')) {
+    process.stderr.write(`\n!!! ${kind.toUpperCase()} LOAD-BALANCER TESTS WILL BE SKIPPED: ${kind} is not on PATH (apt-get install ${kind}) !!!\n\n`);
+  }
+}
+
+/** Sends REQUESTS GETs through `url` and counts responses by x-node-id. */
+async function countByNode(url: string): Promise<{ counts: Record<string, number>; statuses: Record<number, number> }> {
+  const counts: Record<string, number> = {};
+  const statuses: Record<number, number> = {};
+  let next = 0;
+  const client = async () => {
+    while (next < REQUESTS) {
+      next += 1;
+      const res = await fetch(`${url}/api/health/worker`);
+      await res.arrayBuffer();
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      const node = res.headers.get('x-node-id') ?? '(none)';
+      counts[node] = (counts[node] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, client));
+  return { counts, statuses };
+}
+
+function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe.runIf(onCi && !found.nginx)('load balancer on CI', () => {
+  it('needs nginx on PATH (CI installs it; a skipped Level 4 test would be a silent gap)', () => {
+    expect(found.nginx, 'nginx is not on PATH').toBeTruthy();
+  });
+});
+
+describe.skipIf(!found.nginx && !found.haproxy)('load balancer in front of two SUT nodes', () => {
+  let nodes: SutHandle[] = [];
+
+  beforeAll(async () => {
+    const redisUrl = inject('redisUrl') || undefined; // the test Redis, so no node starts its own
+    const services = await startServices({ databaseUrl: inject('databaseUrl'), redisUrl, needRedis: false });
+    nodes = await Promise.all(
+      ['n1', 'n2'].map((nodeId) => startSut({ workers: 1, nodeId, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl })),
+    );
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    expect(trackedCount()).toBe(0);
+  });
+
+  it.each(['nginx', 'haproxy'] as const)('%s: equal weights pass the distribution check; x-node-id passes through', async (kind) => {
+    if (!found[kind]) return;
+    const lb = await startLoadBalancer({ kind, upstreams: nodes.map((n) => ({ url: n.url })) });
+    try {
+      const { counts, statuses } = await countByNode(lb.url);
+      expect(statuses).toEqual({ 200: REQUESTS });
+      expect(Object.keys(counts).sort()).toEqual(['n1', 'n2']);
+      const check = checkDistribution(counts, { expectedNodes: ['n1', 'n2'] });
+      expect(check.passed, check.detail).toBe(true);
+    } finally {
+      await lb.stop();
+    }
+  });
+
+  it.each(['nginx', 'haproxy'] as const)('%s: weights 3:1 fail the distribution check (negative control)', async (kind) => {
+    if (!found[kind]) return;
+    const lb = await startLoadBalancer({ kind, upstreams: [{ url: nodes[0]!.url, weight: 3 }, { url: nodes[1]!.url, weight: 1 }] });
+    try {
+      const { counts } = await countByNode(lb.url);
+      const check = checkDistribution(counts, { expectedNodes: ['n1', 'n2'] });
+      expect(check.passed, check.detail).toBe(false);
+      expect(check.shares.n1).toBeGreaterThan(0.7);
+      expect(check.pValue).toBeLessThan(1e-6);
+    } finally {
+      await lb.stop();
+    }
+  });
+
+  it('stop() ends the balancer and frees its port', async () => {
+    const kind: LbKind = found.nginx ? 'nginx' : 'haproxy';
+    const lb = await startLoadBalancer({ kind, upstreams: nodes.map((n) => ({ url: n.url })) });
+    expect(await refused(lb.url)).toBe(false);
+    await lb.stop();
+    expect(isAlive(lb.pid)).toBe(false);
+    expect(await refused(lb.url)).toBe(true);
+    await lb.stop(); // twice is harmless
+  });
+});
+
+describe('a missing load balancer', () => {
+  it('is exit 3 with the three ways to get it', () => {
+    const err = missingBinary('nginx');
+    expect(err.exitCode).toBe(EXIT.environment);
+    expect(err.code).toBe('LOADLAB_ENV_MISSING');
+    expect(err.message).toMatch(/apt-get install nginx/);
+    expect(err.message).toMatch(/docker compose up/);
+    expect(err.message).toMatch(/--target/);
+  });
+
+  it('is not found on an empty PATH', async () => {
+    expect(await findOnPath('loadlab-no-such-balancer', '')).toBeNull();
+  });
+});
