@@ -8,6 +8,7 @@ import { hasWrk, measure, startListening, stop, SUT_MAIN, type LoadOptions, type
 
 export interface OverheadOptions extends LoadOptions {
   warmIds: number;
+  rounds: number;
   databaseUrl?: string;
 }
 
@@ -40,14 +41,20 @@ export async function runOverheadBench(opts: OverheadOptions): Promise<number> {
       { name: 'SUT GET /health', url: `${sut.url}/health`, goal: 0.9 },
       { name: `SUT GET /api/users/:id (warm, ids 1..${opts.warmIds})`, url: `${sut.url}/api/users`, randomIds: opts.warmIds, goal: 0.6 },
     ];
-        process.stderr.write(`warming the cache: ids 1..${opts.warmIds}\n`);
+    process.stderr.write(`warming the cache: ids 1..${opts.warmIds}\n`);
     for (let id = 1; id <= opts.warmIds; id++) await (await fetch(`${sut.url}/api/users/${id}`)).arrayBuffer();
 
-    const rates: number[] = [];
-    for (const target of targets) {
-      process.stderr.write(`measuring ${target.name} for ${opts.durationSec}s …\n`);
-      rates.push(await measure(generator, target, opts, dir));
+    // Rounds interleave the targets, and each target's median is kept: on a shared machine a
+    // burst of other work then skews one sample of each target, not all samples of one target.
+    const samples: number[][] = targets.map(() => []);
+    const slice = { ...opts, durationSec: Math.max(1, Math.round(opts.durationSec / opts.rounds)) };
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const [i, target] of targets.entries()) {
+        process.stderr.write(`round ${round}/${opts.rounds}: ${target.name} for ${slice.durationSec}s …\n`);
+        samples[i]!.push(await measure(generator, target, slice, dir));
+      }
     }
+    const rates = samples.map(median);
     const bareRps = rates[0]!;
     let failed = 0;
     const lines = targets.map((t, i) => {
@@ -62,7 +69,7 @@ export async function runOverheadBench(opts: OverheadOptions): Promise<number> {
         '|---|---|---|---|',
         ...lines,
         '',
-        `method: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon'}, ${opts.connections} connections, ${opts.durationSec}s each, one run; Node ${process.version}; ` +
+        `method: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon'}, ${opts.connections} connections, ${opts.rounds} interleaved rounds of ${slice.durationSec}s per target, median of each, one invocation; Node ${process.version}; ` +
           `${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()} — generator and server share these ${availableParallelism()} cores; SUT 1 process, cache warm.`,
         '',
       ].join('\n'),
@@ -72,4 +79,10 @@ export async function runOverheadBench(opts: OverheadOptions): Promise<number> {
     for (const child of children) await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
