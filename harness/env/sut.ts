@@ -2,11 +2,12 @@
 // and gives the levels what they do to it: reload (SIGHUP), kill workers, stop (SIGTERM).
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError, LoadlabError, UsageError, EXIT } from '../errors.ts';
-import { commandName, childPids, spawnOwned, type OwnedChild } from './child.ts';
+import { childPids, commandName, findFreePort, spawnOwned, type OwnedChild } from './child.ts';
 import { track, untrack } from './processes.ts';
 
 const MAIN = fileURLToPath(new URL('../../sut/main.ts', import.meta.url));
 const START_TIMEOUT_MS = 120_000; // a first start may initialise and seed the database
+const START_ATTEMPTS = 3;
 const RELOAD_TIMEOUT_MS = 120_000;
 /** The SUT's own drain is DRAIN_TIMEOUT_MS (10 s) + 2 s; past that, SIGKILL the group. */
 const STOP_TIMEOUT_MS = 20_000;
@@ -36,8 +37,15 @@ export interface SutHandle {
   killWorkers(signal: NodeJS.Signals): void;
   /** SIGTERM, waits for the drain and exit; SIGKILLs the process group after a timeout. */
   stop(): Promise<void>;
-  /** The SUT's stdout and stderr lines so far (for failure messages). */
+  /** The SUT's stdout and stderr lines so far (the last 2000; for failure messages). */
   logs(): string[];
+  /** How many lines the SUT has printed: a cursor for waitForLog's `from`. */
+  logCount(): number;
+  /**
+   * Resolves with the first line matching `pattern` printed after line `from` (default 0).
+   * @example const from = sut.logCount(); sut.killWorkers('SIGKILL'); await sut.waitForLog(/ready/, { from });
+   */
+  waitForLog(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
 }
 
 /**
@@ -45,12 +53,30 @@ export interface SutHandle {
  * @example const sut = await startSut({ workers: 2, nodeId: 'n1', databaseUrl }); … await sut.stop();
  */
 export async function startSut(opts: StartSutOptions): Promise<SutHandle> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', WORKERS: String(opts.workers), DATABASE_URL: opts.databaseUrl };
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.env?.PORT ?? String(await findFreePort(opts.env?.HOST ?? '127.0.0.1'));
+    try {
+      return await startOnPort(opts, port);
+    } catch (err) {
+      // Another process took the probed port before the SUT bound it: try a new one.
+      const retry = err instanceof PortTakenError && opts.env?.PORT === undefined && attempt < START_ATTEMPTS;
+      if (!retry) throw err instanceof PortTakenError ? err.failure : err;
+    }
+  }
+}
+
+/**
+ * A fixed port rather than PORT=0: with PORT=0 a cluster whose workers all die at once comes back
+ * on a new random port (the replacements bind afresh), and the load balancer and the load would
+ * still point at the old one.
+ */
+async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHandle> {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', WORKERS: String(opts.workers), DATABASE_URL: opts.databaseUrl };
   delete env.REDIS_URL;
   delete env.NODE_ID;
   if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
   if (opts.nodeId) env.NODE_ID = opts.nodeId;
-  Object.assign(env, opts.env, { PORT: '0' });
+  Object.assign(env, opts.env, { PORT: port });
 
   const owned = spawnOwned(process.execPath, ['--import', 'tsx', MAIN], { env });
   const entry = { stop: () => owned.stop('SIGTERM', STOP_TIMEOUT_MS), killNow: () => signalPrimary(owned, 'SIGTERM') };
@@ -61,12 +87,19 @@ export async function startSut(opts: StartSutOptions): Promise<SutHandle> {
   } catch (err) {
     await owned.stop('SIGTERM', 2_000);
     untrack(entry);
-    throw await startFailure(owned, err as Error);
+    const failure = await startFailure(owned, err as Error);
+    throw owned.lines().some((l) => l.includes('EADDRINUSE')) ? new PortTakenError(failure) : failure;
   }
   const url = /listening on (http:\/\/\S+)/.exec(listening)![1]!.replace('//0.0.0.0:', '//127.0.0.1:');
   const nodeLine = owned.lines().find((l) => /\bnode \S+: \d+ worker/.test(l));
   const nodeId = opts.nodeId ?? /\bnode (\S+): \d+ worker/.exec(nodeLine ?? '')?.[1] ?? 'unknown';
   return createHandle(owned, entry, { url, nodeId });
+}
+
+class PortTakenError extends Error {
+  constructor(readonly failure: LoadlabError) {
+    super(failure.message);
+  }
 }
 
 function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info: { url: string; nodeId: string }): SutHandle {
@@ -86,6 +119,8 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
     nodeId: info.nodeId,
     workerPids,
     logs: () => owned.lines(),
+    logCount: () => owned.lineCount(),
+    waitForLog: (pattern, options) => owned.waitForLine(pattern, options),
     // One at a time: the SUT queues a SIGHUP sent mid-reload, which would resolve the wrong waiter.
     reload: () => (reloads = reloads.catch(() => undefined).then(reloadOnce)),
     killWorkers(signal) {

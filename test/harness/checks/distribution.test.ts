@@ -44,7 +44,7 @@ describe('chiSquarePValue', () => {
 });
 
 describe('checkDistribution', () => {
-  it.each([
+  it.each<{ name: string; counts: Record<string, number>; passed: boolean }>([
     { name: 'equal counts', counts: { n1: 200, n2: 200 }, passed: true },
     { name: 'equal counts over four nodes', counts: { a: 250, b: 250, c: 250, d: 250 }, passed: true },
     { name: 'a 3:1 split (the weighted negative control)', counts: { n1: 300, n2: 100 }, passed: false },
