@@ -18,6 +18,13 @@ export interface SupervisorOptions {
 type State = 'starting' | 'ready' | 'retiring';
 const CRASH_WINDOW_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
+/** Deaths within CRASH_WINDOW_MS from which the log calls it a crash loop. */
+export const CRASH_LOOP = 3;
+
+/** First death: replace at once. Repeated deaths within the window: 500 ms, 1 s, 2 s, … up to 30 s. */
+export function crashBackoffMs(deathsInWindow: number): number {
+  return deathsInWindow <= 1 ? 0 : Math.min(MAX_BACKOFF_MS, 250 * 2 ** (deathsInWindow - 1));
+}
 
 export class Supervisor {
   private readonly states = new Map<number, State>();
@@ -90,9 +97,8 @@ export class Supervisor {
     this.options.log.warn(`worker ${worker.id} (pid ${worker.process.pid}) died: ${signal ?? `exit ${code}`}; replacing it`);
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
-    // First crash: replace at once. Repeated crashes: back off exponentially, say so loudly.
-    const delayMs = this.crashes.length <= 1 ? 0 : Math.min(MAX_BACKOFF_MS, 250 * 2 ** (this.crashes.length - 1));
-    if (this.crashes.length >= 3) {
+    const delayMs = crashBackoffMs(this.crashes.length);
+    if (this.crashes.length >= CRASH_LOOP) {
       this.options.log.error(`crash loop: ${this.crashes.length} worker deaths in ${CRASH_WINDOW_MS / 1000} s; next restart in ${delayMs} ms`);
     }
     const respawn = () => {
