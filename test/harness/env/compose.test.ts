@@ -1,0 +1,111 @@
+// compose.yaml's structure (no Docker engine runs here): the services, their wiring and
+// healthchecks, the documented ports, and that its nginx mounts exactly what Level 4 renders.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { COMPOSE_LB_PORT, COMPOSE_NGINX_CONF, COMPOSE_NGINX_INPUT, COMPOSE_NODES, renderComposeNginxConfig } from '../../../harness/env/compose.ts';
+import { LB_KEEPALIVE_TIMEOUT_SEC, renderNginxConfig } from '../../../harness/env/nginx-config.ts';
+import { parseYamlSubset, type YamlValue } from '../../support/yaml-subset.ts';
+
+const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const text = readFileSync(root('compose.yaml'), 'utf8');
+const compose = parseYamlSubset(text) as { services: Record<string, Service>; volumes?: YamlValue };
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+const services = compose.services;
+const sutNodes = Object.entries(services).filter(([, s]) => s.environment?.NODE_ID !== undefined);
+
+describe('compose.yaml', () => {
+  it('has postgres, redis, two SUT nodes and nginx', () => {
+    expect(Object.keys(services).sort()).toEqual(['nginx', 'node-1', 'node-2', 'postgres', 'redis']);
+    expect(sutNodes.map(([name]) => name)).toEqual([...COMPOSE_NODES]);
+  });
+
+  it.each(COMPOSE_NODES)('%s is a cluster on the compose PostgreSQL and Redis, with its own NODE_ID', (name) => {
+    const node = services[name]!;
+    const env = node.environment!;
+    expect(node.build).toBe('.');
+    expect(env).toMatchObject({ NODE_ID: name, HOST: '0.0.0.0', PORT: '3000' });
+    expect(Number(env.WORKERS)).toBeGreaterThan(1);
+    expect(new URL(env.DATABASE_URL!).host).toBe('postgres:5432');
+    expect(new URL(env.REDIS_URL!).host).toBe('redis:6379');
+    expect(Number(env.KEEP_ALIVE_TIMEOUT_MS)).toBeGreaterThan(LB_KEEPALIVE_TIMEOUT_SEC * 1000);
+    expect(node.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+  });
+
+  it('uses the credentials the nodes connect with', () => {
+    const url = new URL(services['node-1']!.environment!.DATABASE_URL!);
+    expect(services.postgres!.environment).toMatchObject({
+      POSTGRES_USER: url.username,
+      POSTGRES_PASSWORD: url.password,
+      POSTGRES_DB: url.pathname.slice(1),
+    });
+    expect(services['node-2']!.environment!.DATABASE_URL).toBe(url.href);
+  });
+
+  it('health-checks every SUT node and nginx on /ready, and postgres and redis with their own tools', () => {
+    for (const name of [...COMPOSE_NODES, 'nginx']) {
+      expect(services[name]!.healthcheck!.test.join(' '), name).toMatch(/http:\/\/127\.0\.0\.1:(3000|8080)\/ready/);
+    }
+    expect(services.postgres!.healthcheck!.test).toContain('pg_isready');
+    expect(services.redis!.healthcheck!.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it('starts nginx after the nodes are healthy, publishes 8080 and mounts the generated config', () => {
+    const nginx = services.nginx!;
+    expect(nginx.depends_on).toEqual(Object.fromEntries(COMPOSE_NODES.map((n) => [n, { condition: 'service_healthy' }])));
+    expect(nginx.ports).toEqual([`127.0.0.1:${COMPOSE_LB_PORT}:${COMPOSE_NGINX_INPUT.listenPort}`]);
+    expect(nginx.volumes).toEqual([`./${COMPOSE_NGINX_CONF}:/etc/nginx/nginx.conf:ro`]);
+    expect(nginx.command).toEqual(['nginx']); // the config has `daemon off;` already
+  });
+
+  it('mounts exactly what renderNginxConfig produces for its two nodes', () => {
+    const upstreams = sutNodes.map(([name, s]) => ({ url: `http://${name}:${s.environment!.PORT}` }));
+    const expected = renderNginxConfig({ ...COMPOSE_NGINX_INPUT, upstreams });
+    expect(readFileSync(root(COMPOSE_NGINX_CONF), 'utf8')).toBe(expected);
+    expect(renderComposeNginxConfig()).toBe(expected);
+  });
+
+  it('documents every published port in its header', () => {
+    const header = text.slice(0, text.indexOf('\nservices:'));
+    const published = Object.values(services).flatMap((s) => s.ports ?? []);
+    expect(published.length).toBe(5);
+    for (const mapping of published) {
+      const hostPort = mapping.split(':').at(-2)!;
+      expect(header, mapping).toMatch(new RegExp(`^#\\s+${hostPort}\\s`, 'm'));
+      expect(mapping.startsWith('127.0.0.1:'), `${mapping} is loopback only`).toBe(true);
+    }
+  });
+
+  it('builds the SUT image with npm ci and runs the same entry point as npm start', () => {
+    const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "sut/main.ts"]');
+    const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(pkg.scripts.start).toBe('node --import tsx sut/main.ts');
+  });
+});
+
+describe('parseYamlSubset', () => {
+  it('reads maps, lists, flow lists and quoted strings', () => {
+    expect(parseYamlSubset('a:\n  b: "1"\n  c:\n    - x\n    - "y:z"\n  d: ["p", "q"]\n# note\ne:\n')).toEqual({
+      a: { b: '1', c: ['x', 'y:z'], d: ['p', 'q'] },
+      e: null,
+    });
+  });
+
+  it.each(['a: &anchor x', 'a: x # comment', 'a: 1\na: 2', 'just text'])('refuses %j rather than misread it', (source) => {
+    expect(() => parseYamlSubset(source)).toThrow();
+  });
+});
