@@ -9,7 +9,7 @@ import { parseYamlSubset, type YamlValue } from '../../support/yaml-subset.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const text = readFileSync(root('compose.yaml'), 'utf8');
-const compose = parseYamlSubset(text) as { services: Record<string, Service>; volumes?: YamlValue };
+const compose = parseYamlSubset(text) as unknown as { services: Record<string, Service>; volumes?: YamlValue };
 
 interface Service {
   image?: string;
