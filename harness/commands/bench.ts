@@ -14,6 +14,7 @@ import { runLevel, type LevelDefinition } from '../levels/run-level.ts';
 import type { LevelRun } from '../levels/level.ts';
 import { LEVEL0 } from '../levels/level0.ts';
 import { LEVEL1 } from '../levels/level1.ts';
+import { LEVEL2 } from '../levels/level2.ts';
 
 interface BenchCommand {
   usage: string;
@@ -24,6 +25,7 @@ interface BenchCommand {
 const LADDERS: Record<string, { summary: string; levels: LevelDefinition[] }> = {
   level0: { summary: 'Level 0: one worker, the baseline', levels: [LEVEL0] },
   level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1] },
+  level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
 };
 
 export const BENCH_COMMANDS: Record<string, BenchCommand> = Object.fromEntries(

@@ -28,7 +28,7 @@ export async function startDeployment(s: LevelSettings, spec: DeploySpec): Promi
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
-  const env = { LOG_LEVEL: 'warn', ADMIN_TOKEN: s.adminToken, ...spec.env, ...s.sutEnv };
+  const env = { ADMIN_TOKEN: s.adminToken, ...spec.env, ...s.sutEnv };
   const nodes = spec.nodes ?? 1;
   const suts: SutHandle[] = [];
   for (let i = 1; i <= nodes; i++) {

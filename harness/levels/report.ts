@@ -59,7 +59,7 @@ export function ladderInputs(runs: LevelRun[]): Pick<BenchReportInputs, 'phases'
     checks: runs.flatMap((r) => r.checks),
     columns: runs.map((r) => ({ key: r.key, title: r.title, core: r.measured.core, extras: r.extras })),
     tableColumns: LEVEL_COLUMNS,
-    methodRuns: runs.map((r) => `${r.title}: ${r.deployment}; open phase at ${formatValue(r.measured.openRps, 'req/s')}`),
+    methodRuns: runs.map((r) => `${r.title}: ${r.deployment}; open phase ${r.measured.open.durationSec}s at ${formatValue(r.measured.openRps, 'req/s')}`),
     notes: [
       'Latency percentiles come from the open phase, throughput from the closed phase; error rate = failed ÷ answered (any status ≥ 400, reset, timeout); availability = share of requests not lost to the server (5xx, resets, refusals, timeouts, no answer).',
       ...runs.flatMap((r) => r.notes),

@@ -8,6 +8,8 @@ export interface KpiTarget {
   op: KpiOp;
   value: number;
   unit: string;
+  /** Judge the ⚠️ band on the distance to this ideal (availability: 100%), not on the value itself. */
+  ideal?: number;
 }
 
 export type CoreMetric = 'p50' | 'p95' | 'p99' | 'throughput' | 'error_rate' | 'availability';
@@ -20,7 +22,7 @@ export const DEFAULT_KPI_TARGETS: Readonly<KpiTargets> = Object.freeze({
   p99: { op: '<', value: 500, unit: 'ms' },
   throughput: { op: '>', value: 10_000, unit: 'req/s' },
   error_rate: { op: '<', value: 0.1, unit: '%' },
-  availability: { op: '>', value: 99.9, unit: '%' },
+  availability: { op: '>', value: 99.9, unit: '%', ideal: 100 },
 });
 
 const CORE_ROWS: { metric: CoreMetric; label: string }[] = [
@@ -34,7 +36,7 @@ const CORE_ROWS: { metric: CoreMetric; label: string }[] = [
 
 /** A failing value still within this fraction of its target is ⚠️ rather than ❌. */
 export const WARN_WITHIN = 0.2;
-export const WARN_RULE = `⚠️ = misses the target by at most ${WARN_WITHIN * 100}% of the target (e.g. p99 < 500 ms: 500–600 ms is ⚠️); ❌ = misses it by more.`;
+export const WARN_RULE = `⚠️ = misses the target by at most ${WARN_WITHIN * 100}% of the target (p99 < 500 ms: 500–600 ms is ⚠️), for availability by at most ${WARN_WITHIN * 100}% of the unavailability it allows (> 99.9%: 99.88–99.9% is ⚠️); ❌ = misses it by more.`;
 
 /** A level-specific row: either judged against a numeric target, or carrying the verdict of a check. */
 export interface ExtraKpi {
@@ -56,7 +58,7 @@ export interface KpiColumn {
 
 export function judgeKpi(value: number, target: KpiTarget, warnWithin = WARN_WITHIN): KpiStatus {
   if (meets(value, target.op, target.value)) return 'pass';
-  const slack = Math.abs(target.value) * warnWithin;
+  const slack = Math.abs(target.ideal !== undefined ? target.ideal - target.value : target.value) * warnWithin;
   const near = target.op.startsWith('<') ? value <= target.value + slack : value >= target.value - slack;
   return near && slack > 0 ? 'warn' : 'fail';
 }
@@ -146,7 +148,7 @@ export function parseKpiTargets(expressions: string[], base: KpiTargets = DEFAUL
     const m = /^(p50|p95|p99|throughput|error_rate|availability)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)$/.exec(text.trim());
     if (!m) return `--kpi "${text}": expected METRIC OP NUMBER with METRIC one of ${CORE_ROWS.map((r) => r.metric).join(', ')} (ms, req/s or %), e.g. p99<300`;
     const metric = m[1] as CoreMetric;
-    targets[metric] = { op: m[2] as KpiOp, value: Number(m[3]), unit: base[metric].unit };
+    targets[metric] = { ...base[metric], op: m[2] as KpiOp, value: Number(m[3]) };
   }
   return targets;
 }
