@@ -1,6 +1,6 @@
 // Starts a real load balancer (nginx or HAProxy from PATH) in front of the SUT nodes, with a
 // generated config in a temp folder that stop() removes; a missing binary is exit 3.
-import { constants } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -91,7 +91,11 @@ function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config
         .then(() => rm(info.tmpDir, { recursive: true, force: true }))
         .finally(() => untrack(entry))),
   };
-  const entry = { stop: handle.stop, killNow: () => owned.killGroup('SIGTERM') };
+  const killNow = () => {
+    owned.killGroup('SIGTERM');
+    rmSync(info.tmpDir, { recursive: true, force: true });
+  };
+  const entry = { stop: handle.stop, killNow };
   track(entry);
   return handle;
 }
