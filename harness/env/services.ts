@@ -35,7 +35,7 @@ export async function startServices(opts: StartServicesOptions): Promise<Service
     await postgres?.stop();
   };
   try {
-    postgres = await startPostgres({ databaseUrl: opts.databaseUrl, name: 'postgres' });
+    postgres = await startDatabase(opts.databaseUrl);
     await prepareDatabase(postgres.url);
     if (opts.needRedis) redis = await startRedis({ redisUrl: opts.redisUrl });
   } catch (err) {
@@ -50,4 +50,19 @@ export async function startServices(opts: StartServicesOptions): Promise<Service
     stop: () => (stopping ??= stopBoth().finally(() => untrack(services))),
   };
   return track(services);
+}
+
+// The SUT's `npm start` uses the same folder: while one runs, a bench takes the next one (seeded
+// once on its first use) instead of stopping with "busy".
+const DATA_FOLDERS = ['postgres', 'postgres-bench'];
+
+async function startDatabase(databaseUrl: string | undefined): Promise<PostgresHandle> {
+  for (const name of DATA_FOLDERS.slice(0, -1)) {
+    try {
+      return await startPostgres({ databaseUrl, name });
+    } catch (err) {
+      if (!(err instanceof ServiceError && err.code === 'SUT_SERVICE_BUSY')) throw err;
+    }
+  }
+  return startPostgres({ databaseUrl, name: DATA_FOLDERS.at(-1) });
 }

@@ -76,7 +76,8 @@ async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHand
   delete env.NODE_ID;
   if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
   if (opts.nodeId) env.NODE_ID = opts.nodeId;
-  Object.assign(env, opts.env, { PORT: port });
+  for (const [key, value] of Object.entries(opts.env ?? {})) if (value !== undefined) env[key] = value;
+  env.PORT = port;
 
   const owned = spawnOwned(process.execPath, ['--import', 'tsx', MAIN], { env });
   const entry = { stop: () => owned.stop('SIGTERM', STOP_TIMEOUT_MS), killNow: () => signalPrimary(owned, 'SIGTERM') };
