@@ -104,6 +104,22 @@ describe.skipIf(!found.nginx && !found.haproxy)('load balancer in front of two S
     }
   });
 
+  // Last in this block: it stops node n2.
+  it('a node that goes away: every GET is retried on the other node (proxy_next_upstream / retry-on)', async () => {
+    const kinds = (['nginx', 'haproxy'] as const).filter((k) => found[k]);
+    const lbs = await Promise.all(kinds.map((kind) => startLoadBalancer({ kind, upstreams: nodes.map((n) => ({ url: n.url })) })));
+    try {
+      await nodes[1]!.stop();
+      for (const lb of lbs) {
+        const { counts, statuses } = await countByNode(lb.url);
+        expect(statuses, lb.kind).toEqual({ 200: REQUESTS });
+        expect(counts, lb.kind).toEqual({ n1: REQUESTS });
+      }
+    } finally {
+      await Promise.all(lbs.map((lb) => lb.stop()));
+    }
+  });
+
   it('stop() ends the balancer and frees its port', async () => {
     const kind: LbKind = found.nginx ? 'nginx' : 'haproxy';
     const lb = await startLoadBalancer({ kind, upstreams: nodes.map((n) => ({ url: n.url })) });
