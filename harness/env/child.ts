@@ -11,8 +11,8 @@ export interface OwnedChild {
   readonly pid: number;
   /** Every stdout and stderr line so far (the last `maxLines`). */
   lines(): string[];
-  /** Resolves when a line matching `pattern` has arrived after line index `from`. */
-  waitForLine(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
+  /** Resolves with the `count`-th (default 1st) line matching `pattern` after line index `from`. */
+  waitForLine(pattern: RegExp, options?: { from?: number; count?: number; timeoutMs?: number }): Promise<string>;
   /** Number of lines seen so far (a cursor for waitForLine's `from`). */
   lineCount(): number;
   exited(): boolean;
@@ -77,13 +77,13 @@ export function spawnOwned(command: string, args: string[], options: { env?: Nod
     lineCount: () => seen.length + dropped,
     exited: isExited,
     killGroup,
-    waitForLine(pattern, { from = 0, timeoutMs = 30_000 } = {}) {
+    waitForLine(pattern, { from = 0, count = 1, timeoutMs = 30_000 } = {}) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const start = Math.max(0, from - dropped);
-          const hit = seen.slice(start).find((line) => pattern.test(line));
+          const hit = seen.slice(start).filter((line) => pattern.test(line))[count - 1];
           if (hit !== undefined) return done(() => resolve(hit));
-          if (gone) return done(() => reject(spawnError ?? new Error(`exited before printing ${pattern}`)));
+          if (gone) return done(() => reject(spawnError ?? new Error(`exited before printing ${count}× ${pattern}`)));
         };
         let gone = false;
         const done = (settle: () => void) => {
@@ -91,7 +91,7 @@ export function spawnOwned(command: string, args: string[], options: { env?: Nod
           clearTimeout(timer);
           settle();
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms`))), timeoutMs);
+        const timer = setTimeout(() => done(() => reject(new Error(`no ${count}× ${pattern} within ${timeoutMs} ms`))), timeoutMs);
         watchers.add(check);
         void closed.then(() => {
           gone = true;

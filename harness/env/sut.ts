@@ -42,10 +42,14 @@ export interface SutHandle {
   /** How many lines the SUT has printed: a cursor for waitForLog's `from`. */
   logCount(): number;
   /**
-   * Resolves with the first line matching `pattern` printed after line `from` (default 0).
-   * @example const from = sut.logCount(); sut.killWorkers('SIGKILL'); await sut.waitForLog(/ready/, { from });
+   * Resolves with the `count`-th (default 1st) line matching `pattern` printed after line `from`
+   * (default 0); rejects on timeout (default 30 s) or when the SUT exits first.
+   * @example
+   * const from = sut.logCount(), n = sut.workerPids().length;
+   * sut.killWorkers('SIGKILL');
+   * await sut.waitForLog(/worker \d+ \(pid \d+\) ready/, { from, count: n }); // all replaced
    */
-  waitForLog(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
+  waitForLog(pattern: RegExp, options?: { from?: number; count?: number; timeoutMs?: number }): Promise<string>;
 }
 
 /**

@@ -56,14 +56,16 @@ describe('startSut', () => {
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
   });
 
-  it('killWorkers() kills them; the primary replaces them', async () => {
-    const sut = await startSut({ workers: 1, nodeId: 'kill', databaseUrl, redisUrl });
-    const [old] = sut.workerPids();
+  it('killWorkers() kills them all; the primary replaces them', async () => {
+    const sut = await startSut({ workers: 2, nodeId: 'kill', databaseUrl, redisUrl });
+    const old = sut.workerPids();
     const from = sut.logCount();
     sut.killWorkers('SIGKILL');
-    await sut.waitForLog(/died: SIGKILL; replacing it/, { from });
-    await sut.waitForLog(/worker \d+ \(pid \d+\) ready/, { from });
-    expect(sut.workerPids()).not.toContain(old);
+    await sut.waitForLog(/died: SIGKILL; replacing it/, { from, count: 2 });
+    await sut.waitForLog(/worker \d+ \(pid \d+\) ready/, { from, count: 2 });
+    const now = sut.workerPids();
+    expect(now).toHaveLength(2);
+    expect(now.filter((pid) => old.includes(pid))).toEqual([]);
     // Same URL afterwards: the node keeps its port even when every worker died at once.
     expect((await fetch(`${sut.url}/health`)).status).toBe(200);
   });
