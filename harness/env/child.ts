@@ -148,12 +148,19 @@ export function commandName(pid: number): string | undefined {
   }
 }
 
+/** True while `pid` runs; a zombie (dead, not yet reaped — e.g. orphaned under a container's init) is not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; comm may contain spaces, so read after the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: kill(0) is all we know
   }
 }
 

@@ -9,8 +9,9 @@ const MAIN = fileURLToPath(new URL('../../sut/main.ts', import.meta.url));
 const START_TIMEOUT_MS = 120_000; // a first start may initialise and seed the database
 const START_ATTEMPTS = 3;
 const RELOAD_TIMEOUT_MS = 120_000;
-/** The SUT's own drain is DRAIN_TIMEOUT_MS (10 s) + 2 s; past that, SIGKILL the group. */
-const STOP_TIMEOUT_MS = 20_000;
+/** The SUT's own drain takes at most DRAIN_TIMEOUT_MS (default 10 s) + 2 s; past that plus a margin, SIGKILL the group. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+const STOP_MARGIN_MS = 8_000;
 
 export interface StartSutOptions {
   workers: number;
@@ -84,7 +85,8 @@ async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHand
   env.PORT = port;
 
   const owned = spawnOwned(process.execPath, ['--import', 'tsx', MAIN], { env });
-  const entry = { stop: () => owned.stop('SIGTERM', STOP_TIMEOUT_MS), killNow: () => signalPrimary(owned, 'SIGTERM') };
+  const stopTimeoutMs = (Number(env.DRAIN_TIMEOUT_MS) || DEFAULT_DRAIN_TIMEOUT_MS) + STOP_MARGIN_MS;
+  const entry = { stop: () => owned.stop('SIGTERM', stopTimeoutMs), killNow: () => signalPrimary(owned, 'SIGTERM') };
   track(entry);
   let listening: string;
   try {
