@@ -15,6 +15,10 @@ import type { LevelRun } from '../levels/level.ts';
 import { LEVEL0 } from '../levels/level0.ts';
 import { LEVEL1 } from '../levels/level1.ts';
 import { LEVEL2 } from '../levels/level2.ts';
+import type { OptionSpec, ParsedOptions } from '../args.ts';
+import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../levels/benches.ts';
+import { DEFAULT_SLO } from '../levels/stress.ts';
+import { DEFAULT_KNEE } from '../levels/knee.ts';
 
 interface BenchCommand {
   usage: string;
@@ -28,21 +32,85 @@ const LADDERS: Record<string, { summary: string; levels: LevelDefinition[] }> = 
   level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
 };
 
-export const BENCH_COMMANDS: Record<string, BenchCommand> = Object.fromEntries(
-  Object.entries(LADDERS).map(([name, ladder]) => [
-    name,
-    { usage: renderUsage(name, ladder.summary, BENCH_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, argv, io) },
-  ]),
-);
+const PATH_OPTION: OptionSpec = { name: 'path', type: 'string', valueName: 'PATH', description: 'load GET PATH instead of the standard mix (any HTTP server, with --target)' };
+const STEP_OPTION = (what: string): OptionSpec => ({ name: 'step-duration', type: 'duration', valueName: 'TIME', description: `length of each ${what} (default 10s, 3s with --quick)` });
 
-export const BENCH_SUMMARIES: [string, string][] = Object.entries(LADDERS).map(([name, l]) => [name, l.summary]);
+const STRESS_OPTIONS: OptionSpec[] = [
+  { name: 'slo-error-rate', type: 'number', valueName: 'PCT', default: DEFAULT_SLO.errorRatePct, description: 'SLO: highest error rate in %' },
+  { name: 'slo-p99', type: 'duration', valueName: 'TIME', default: `${DEFAULT_SLO.p99Ms}ms`, description: 'SLO: highest p99 latency' },
+  { name: 'start-rate', type: 'number', valueName: 'R', description: 'first probe rate (default: half the closed phase throughput)' },
+  { name: 'max-rate', type: 'number', valueName: 'R', default: 100_000, description: 'stop doubling at this rate' },
+  { name: 'precision', type: 'number', valueName: 'F', default: 0.05, description: 'stop when the bracket is within this fraction' },
+  STEP_OPTION('probe'),
+  PATH_OPTION,
+];
 
-export function parseBenchSettings(argv: string[]): Readonly<LevelSettings> {
-  return createLevelSettings(parseOptions(argv, [...BENCH_OPTIONS, ...HIDDEN_OPTIONS]));
+const KNEE_OPTIONS: OptionSpec[] = [
+  { name: 'max-connections', type: 'integer', valueName: 'N', default: DEFAULT_KNEE.maxConnections, description: 'end of the sweep' },
+  { name: 'min-gain', type: 'number', valueName: 'PCT', default: DEFAULT_KNEE.minGainPct, description: 'a doubling that gains less throughput than this (%) ends the sweep' },
+  STEP_OPTION('step'),
+  PATH_OPTION,
+];
+
+type Bench = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<BenchOutcome>;
+
+const stepSec = (s: LevelSettings, o: ParsedOptions) => (o['step-duration'] as number | undefined) ?? (s.quick ? 3 : 10);
+
+const BENCHES: Record<string, { summary: string; options: OptionSpec[]; run: Bench }> = {
+  cache: { summary: 'cold vs warm cache: flush, run, run again; speed-up and hit rates', options: [], run: (s, _o, io, series) => runCacheBench(s, io, series) },
+  stress: {
+    summary: 'search the arrival rate for the highest rate meeting the SLO',
+    options: STRESS_OPTIONS,
+    run: (s, o, io, series) =>
+      runStressBench(
+        s,
+        { errorRatePct: o['slo-error-rate'] as number, p99Ms: (o['slo-p99'] as number) * 1000 },
+        { ...(o['start-rate'] !== undefined ? { startRps: o['start-rate'] as number } : {}), maxRps: o['max-rate'] as number, precision: o.precision as number, minRps: 1 },
+        stepSec(s, o),
+        o.path as string | undefined,
+        io,
+        series,
+      ),
+  },
+  knee: {
+    summary: 'closed-model concurrency sweep 1, 2, 4, … to the knee',
+    options: KNEE_OPTIONS,
+    run: (s, o, io, series) => runKneeBench(s, { maxConnections: o['max-connections'] as number, minGainPct: o['min-gain'] as number }, stepSec(s, o), o.path as string | undefined, io, series),
+  },
+};
+
+export const BENCH_COMMANDS: Record<string, BenchCommand> = {
+  ...Object.fromEntries(
+    Object.entries(LADDERS).map(([name, ladder]) => [
+      name,
+      { usage: renderUsage(name, ladder.summary, BENCH_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, argv, io) },
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(BENCHES).map(([name, bench]) => [
+      name,
+      { usage: renderUsage(name, bench.summary, [...BENCH_OPTIONS, ...bench.options]), run: (argv: string[], io: CommandIO) => runBench(name, bench, argv, io) },
+    ]),
+  ),
+};
+
+export const BENCH_SUMMARIES: [string, string][] = [...Object.entries(LADDERS), ...Object.entries(BENCHES)].map(([name, l]) => [name, l.summary]);
+
+export function parseBenchSettings(argv: string[], extra: OptionSpec[] = []): { settings: Readonly<LevelSettings>; options: ParsedOptions } {
+  const options = parseOptions(argv, [...BENCH_OPTIONS, ...extra, ...HIDDEN_OPTIONS]);
+  return { settings: createLevelSettings(options), options };
+}
+
+async function runBench(name: string, bench: (typeof BENCHES)[string], argv: string[], io: CommandIO): Promise<ExitCode> {
+  const { settings, options } = parseBenchSettings(argv, bench.options);
+  const startedAt = new Date();
+  const series: SeriesRow[] = [];
+  const outcome = await bench.run(settings, options, io, series);
+  return finishBench({ kind: `bench-${name}`, startedAt, settings, tableColumns: outcome.columns, ...outcome }, series, io);
 }
 
 async function runLadder(name: string, levels: LevelDefinition[], argv: string[], io: CommandIO): Promise<ExitCode> {
-  const settings = parseBenchSettings(argv);
+  const { settings } = parseBenchSettings(argv);
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const previous = new Map<string, LevelRun>();

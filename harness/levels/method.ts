@@ -7,6 +7,8 @@ export interface MethodInputs {
   settings: Pick<LevelSettings, 'quick' | 'warmupSec' | 'closedSec' | 'openSec' | 'connections' | 'loadFraction' | 'target'>;
   /** e.g. "Level 0: 1 worker(s), cache off, embedded PostgreSQL; open at 812 req/s". */
   runs: string[];
+  /** Levels share one phase plan; the other benches describe their phases in `runs`. */
+  ladder: boolean;
 }
 
 export function describeMethod(m: MethodInputs): string {
@@ -17,5 +19,6 @@ export function describeMethod(m: MethodInputs): string {
     : `${e.cpuModel}, ${e.cpus} cores shared by the SUT, PostgreSQL and the load generator (one Node process)`;
   const phases = `${s.warmupSec}s warm-up + ${s.closedSec}s closed phase (${s.connections} connections, throughput) + ${s.openSec}s open phase at ${Math.round(s.loadFraction * 100)}% of that throughput (latency, from intended send times)`;
   const stability = s.quick ? '--quick: short phases for smoke runs, figures are indicative only' : 'default phase lengths, long enough for stable percentiles';
-  return [`${where}; Node ${e.node}, ${e.os}`, `each level: ${phases}; ${stability}`, ...m.runs].join('. ') + '.';
+  const plan = m.ladder ? `each level: ${phases}; ${stability}` : `${s.warmupSec}s warm-up first; ${stability}`;
+  return [`${where}; Node ${e.node}, ${e.os}`, plan, ...m.runs].join('. ') + '.';
 }

@@ -47,7 +47,7 @@ export function buildBenchReport(i: BenchReportInputs): BenchReport {
   });
   const warnings = i.columns.flatMap((c) => saturationWarnings(c.title, i.phases.filter((p) => p.report.name.startsWith(`${c.key} `)).map((p) => p.report)));
   const checkLines = i.checks.map((c) => `${c.passed ? '✅' : '❌'} check ${c.name}: ${c.detail}`);
-  const method = describeMethod({ environment: i.environment, settings: i.settings, runs: i.methodRuns });
+  const method = describeMethod({ environment: i.environment, settings: i.settings, runs: i.methodRuns, ladder: i.tableColumns === LEVEL_COLUMNS });
   const kpiMarkdown = renderKpiTable(rows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
   return { run, kpiMarkdown: `# loadlab ${i.kind} ${i.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${kpiMarkdown}\n` };
 }

@@ -1,0 +1,132 @@
+// The I/O of the cache, stress and knee benches: deploy (or --target), verify, run their phases, hand back what the report needs.
+import { setTimeout as delay } from 'node:timers/promises';
+import { withCleanup } from '../env/processes.ts';
+import type { CommandIO } from '../io.ts';
+import type { Phase } from '../plan.ts';
+import { Monitor } from '../monitor.ts';
+import { createProgress } from '../progress.ts';
+import { verifyScenario } from '../verify.ts';
+import { runPhase, type SeriesRow } from '../engine/run-phases.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
+import { createAdHocScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { KpiColumn } from '../report/kpi-table.ts';
+import type { CheckReport } from '../report/types.ts';
+import { startDeployment, type DeploySpec, type StartedDeployment } from './deploy.ts';
+import type { LevelSettings } from './settings.ts';
+import { createCachedRead, createStandardMix } from './scenarios.ts';
+import { CACHE_ID_RANGE, CACHE_SUT_ENV, cachePhases, describeCache, flushCache, hitRatePct, scrapeCacheCounters } from './cache.ts';
+import { describeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
+import { describeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
+
+export interface BenchOutcome {
+  phases: PhaseResult[];
+  checks: CheckReport[];
+  columns: KpiColumn[];
+  methodRuns: string[];
+  notes: string[];
+}
+
+interface Session {
+  dep: StartedDeployment;
+  run(phase: Phase): Promise<PhaseResult>;
+}
+
+/** Deploys, verifies `scenario`, and lends `body` a phase runner with one monitor; stops everything afterwards. */
+function withSession<T>(s: LevelSettings, spec: DeploySpec, scenario: Scenario, io: CommandIO, series: SeriesRow[], body: (session: Session) => Promise<T>): Promise<T> {
+  return withCleanup(async () => {
+    const dep = await startDeployment(s, spec);
+    io.stderr.write(`${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
+    await verifyScenario(dep.url, scenario, s.timeoutMs);
+    const monitor = new Monitor({ sutPids: dep.sutPids });
+    const ctx = { target: dep.url, scenario, timeoutMs: s.timeoutMs, seed: s.seed, monitor, progress: createProgress(io.stderr) };
+    try {
+      return await body({ dep, run: (phase) => runPhase(phase, ctx, series) });
+    } finally {
+      monitor.stop();
+      await dep.stop();
+    }
+  });
+}
+
+/** --path turns a stress or knee run into an ad-hoc GET of that path (any HTTP server); else the standard mix. */
+export function benchScenario(path: string | undefined): Scenario {
+  return path ? createAdHocScenario({ method: 'GET', path }) : createStandardMix();
+}
+
+/** A pause before each stress probe, so the backlog a failing probe left behind drains first. */
+const COOLDOWN_MS = 1_000;
+
+const productionSpec = (s: LevelSettings): DeploySpec => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on' } });
+
+export async function runCacheBench(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+  const workers = s.workersGiven ? s.workers : 1;
+  const scenario = createCachedRead(CACHE_ID_RANGE);
+  return withSession(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
+    const warmup = await run({ name: 'cache warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false });
+    const { cold, warm } = cachePhases(s.closedSec, s.connections);
+    await flushCache(dep.url, s.adminToken);
+    const c0 = await scrapeCacheCounters(dep.url);
+    const coldRun = await run(cold);
+    const c1 = await scrapeCacheCounters(dep.url);
+    const warmRun = await run(warm);
+    const c2 = await scrapeCacheCounters(dep.url);
+    const d = describeCache({ report: coldRun.report, hitRatePct: hitRatePct(c0, c1) }, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) });
+    return {
+      phases: [warmup, coldRun, warmRun],
+      checks: d.checks,
+      columns: [
+        { key: 'cold', title: 'Cold', extras: d.coldExtras },
+        { key: 'warm', title: 'Warm', extras: d.warmExtras },
+      ],
+      methodRuns: [`cache: ${dep.description}${s.workersGiven ? '' : ' (one worker: each worker has its own cache)'}; ${s.closedSec}s cold + ${s.closedSec}s warm closed runs, ${s.connections} connections`],
+      notes: d.notes,
+    };
+  });
+}
+
+export async function runStressBench(s: LevelSettings, slo: Slo, search: Omit<SearchOptions, 'startRps'> & { startRps?: number }, probeSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+  return withSession(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+    const phases: PhaseResult[] = [await run({ name: 'stress warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
+    let startRps = search.startRps;
+    if (startRps === undefined) {
+      const capacity = await run({ name: 'stress capacity', model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: false });
+      phases.push(capacity);
+      startRps = Math.max(search.minRps, Math.round(capacity.report.throughputRps * 0.5));
+    }
+    const options: SearchOptions = { ...search, startRps };
+    const probe = async (rate: number) => {
+      await delay(COOLDOWN_MS); // the previous phase's backlog (queued requests) must not spill into this probe
+      return run(probePhase(rate, probeSec));
+    };
+    const { result, phases: probes } = await searchRate(probe, slo, options);
+    const d = describeStress(result, slo, options);
+    return {
+      phases: [...phases, ...probes],
+      checks: d.checks,
+      columns: [{ key: 'stress', title: 'Stress', extras: d.extras }],
+      methodRuns: [`stress: ${dep.description}${path ? `, GET ${path}` : ', standard mix'}; ${probeSec}s open-model probes${search.startRps === undefined ? `, starting at half the ${s.closedSec}s closed phase's throughput` : ''}; ${COOLDOWN_MS / 1000}s pause before each probe`],
+      notes: d.notes,
+    };
+  });
+}
+
+export async function runKneeBench(s: LevelSettings, o: KneeOptions, stepSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+  return withSession(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+    const phases: PhaseResult[] = [await run({ name: 'knee warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
+    const steps: KneeStep[] = [];
+    for (let c = nextConnections(steps, o); c !== undefined; c = nextConnections(steps, o)) {
+      const phase = await run(sweepPhase(c, stepSec));
+      phases.push(phase);
+      steps.push(toStep(phase.report, steps[steps.length - 1]));
+    }
+    const d = describeKnee(steps, o);
+    return {
+      phases,
+      checks: d.checks,
+      columns: [{ key: 'knee', title: 'Knee', extras: d.extras }],
+      methodRuns: [`knee: ${dep.description}${path ? `, GET ${path}` : ', standard mix'}; ${stepSec}s closed phase per step`],
+      notes: d.notes,
+    };
+  });
+}

@@ -1,0 +1,123 @@
+// Stress: a search over the open model's arrival rate for the highest rate that meets the SLO; every probe is listed.
+import type { PhaseResult } from '../engine/phase-result.ts';
+import type { PhaseReport } from '../report/types.ts';
+import type { ExtraKpi } from '../report/kpi-table.ts';
+import type { CheckReport } from '../report/types.ts';
+import type { Phase } from '../plan.ts';
+
+export interface Slo {
+  errorRatePct: number;
+  p99Ms: number;
+}
+
+export const DEFAULT_SLO: Readonly<Slo> = Object.freeze({ errorRatePct: 1, p99Ms: 500 });
+
+export interface SearchOptions {
+  startRps: number;
+  /** Stop doubling here: the search reports "at least maxRps". */
+  maxRps: number;
+  /** Stop when the bracket (breakdown − sustainable) is within this fraction of the breakdown rate. */
+  precision: number;
+  /** Below this the target cannot sustain anything worth searching. */
+  minRps: number;
+}
+
+export interface Probe {
+  rateRps: number;
+  errorRatePct: number;
+  p99Ms: number;
+  achievedRps: number;
+  passed: boolean;
+  /** The phase's generator was saturated: the verdict may describe the generator. */
+  generatorSaturated: boolean;
+}
+
+export interface StressResult {
+  /** The highest probed rate that met the SLO (0: none did). */
+  maxSustainableRps: number;
+  /** The lowest probed rate that missed it (null: none did up to maxRps). */
+  breakdownRps: number | null;
+  probes: Probe[];
+}
+
+/**
+ * The next rate to probe, or undefined when the search is done (pure).
+ * Rule: double from startRps until a probe fails; halve from it while the first probes fail; then bisect
+ * between the highest passing and the lowest failing rate until they are within `precision`.
+ */
+export function nextProbeRate(probes: Probe[], o: SearchOptions): number | undefined {
+  if (probes.length === 0) return o.startRps;
+  const { maxSustainableRps: lo, breakdownRps: hi } = bracket(probes);
+  if (hi === null) return lo >= o.maxRps ? undefined : Math.min(o.maxRps, lo * 2);
+  if (lo === 0) return hi / 2 < o.minRps ? undefined : Math.round(hi / 2);
+  if ((hi - lo) / hi <= o.precision) return undefined;
+  const mid = Math.round((lo + hi) / 2);
+  return mid === lo || mid === hi ? undefined : mid;
+}
+
+/** Highest passing rate and the lowest failing rate above it (pure). */
+export function bracket(probes: Probe[]): StressResult {
+  const lo = Math.max(0, ...probes.filter((p) => p.passed).map((p) => p.rateRps));
+  const failing = probes.filter((p) => !p.passed && p.rateRps > lo).map((p) => p.rateRps);
+  return { maxSustainableRps: lo, breakdownRps: failing.length ? Math.min(...failing) : null, probes };
+}
+
+export function judgeProbe(report: PhaseReport, slo: Slo): Probe {
+  const r = report.requests;
+  const answered = r.completed + r.failed + r.inFlight;
+  const errorRatePct = answered === 0 ? 100 : ((r.failed + r.inFlight) / answered) * 100;
+  const p99Ms = report.latencyMs.p99;
+  return {
+    rateRps: report.targetRps!,
+    errorRatePct: Math.round(errorRatePct * 1000) / 1000,
+    p99Ms,
+    achievedRps: report.achievedRps ?? 0,
+    passed: errorRatePct <= slo.errorRatePct && p99Ms <= slo.p99Ms && r.completed > 0,
+    generatorSaturated: report.generatorSaturated,
+  };
+}
+
+export function probePhase(rateRps: number, durationSec: number): Phase {
+  return { name: `stress ${rateRps} req/s`, model: 'open', targetRps: rateRps, durationSec, judged: true };
+}
+
+/** Runs the search with `probe` doing the I/O (one open phase per call). */
+export async function searchRate(probe: (rateRps: number) => Promise<PhaseResult>, slo: Slo, o: SearchOptions, maxProbes = 20): Promise<{ result: StressResult; phases: PhaseResult[] }> {
+  const probes: Probe[] = [];
+  const phases: PhaseResult[] = [];
+  for (let rate = nextProbeRate(probes, o); rate !== undefined && probes.length < maxProbes; rate = nextProbeRate(probes, o)) {
+    const phase = await probe(rate);
+    phases.push(phase);
+    probes.push(judgeProbe(phase.report, slo));
+  }
+  return { result: bracket(probes), phases };
+}
+
+/** KPI rows, the check and one note per probe (pure). */
+export function describeStress(result: StressResult, slo: Slo, o: SearchOptions): { extras: ExtraKpi[]; checks: CheckReport[]; notes: string[] } {
+  const sloText = `error rate ≤ ${slo.errorRatePct}%, p99 ≤ ${slo.p99Ms} ms`;
+  const notes = [
+    `Stress SLO: ${sloText}. Search: double from ${o.startRps} req/s until a probe fails, then bisect until the bracket is within ${o.precision * 100}%.`,
+    ...result.probes.map((p, i) => `probe ${i + 1}: ${p.rateRps} req/s (achieved ${Math.round(p.achievedRps)}) → error rate ${p.errorRatePct}%, p99 ${p.p99Ms} ms: ${p.passed ? '✅ meets' : '❌ misses'} the SLO${p.generatorSaturated ? ' (generator saturated)' : ''}`),
+  ];
+  const found = result.maxSustainableRps > 0;
+  return {
+    extras: [
+      { metric: 'Max sustainable rate', target: sloText, value: found ? result.maxSustainableRps : null, unit: 'req/s', status: found ? 'pass' : 'fail' },
+      { metric: 'Breakdown rate', target: 'lowest rate that misses the SLO', value: result.breakdownRps, unit: 'req/s', status: result.breakdownRps === null ? 'warn' : 'pass' },
+      { metric: 'Probes', target: `bracket within ${o.precision * 100}%`, value: result.probes.length, unit: '', status: 'pass' },
+    ],
+    checks: [
+      {
+        name: 'stress',
+        passed: found,
+        value: result.maxSustainableRps,
+        target: sloText,
+        detail: found
+          ? `highest rate meeting the SLO: ${result.maxSustainableRps} req/s; ${result.breakdownRps === null ? `no breakdown up to ${o.maxRps} req/s` : `breakdown at ${result.breakdownRps} req/s`} (${result.probes.length} probes)`
+          : `no probed rate down to ${o.minRps} req/s met the SLO`,
+      },
+    ],
+    notes,
+  };
+}
