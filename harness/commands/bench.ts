@@ -15,10 +15,12 @@ import type { LevelRun } from '../levels/level.ts';
 import { LEVEL0 } from '../levels/level0.ts';
 import { LEVEL1 } from '../levels/level1.ts';
 import { LEVEL2 } from '../levels/level2.ts';
+import { LEVEL3 } from '../levels/level3.ts';
 import type { OptionSpec, ParsedOptions } from '../args.ts';
 import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../levels/benches.ts';
 import { DEFAULT_SLO } from '../levels/stress.ts';
 import { DEFAULT_KNEE } from '../levels/knee.ts';
+import { appendQueueColumns, type QueueDepth } from '../levels/queue.ts';
 
 interface BenchCommand {
   usage: string;
@@ -30,6 +32,7 @@ const LADDERS: Record<string, { summary: string; levels: LevelDefinition[] }> = 
   level0: { summary: 'Level 0: one worker, the baseline', levels: [LEVEL0] },
   level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1] },
   level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
+  level3: { summary: 'Level 3: background jobs on Redis: enqueue and processing rates, queue depth', levels: [LEVEL3] },
 };
 
 const PATH_OPTION: OptionSpec = { name: 'path', type: 'string', valueName: 'PATH', description: 'load GET PATH instead of the standard mix (any HTTP server, with --target)' };
@@ -114,9 +117,11 @@ async function runLadder(name: string, levels: LevelDefinition[], argv: string[]
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const previous = new Map<string, LevelRun>();
-  for (const def of levels) previous.set(def.key, await runLevel(def, settings, { io, series, previous }));
+  const queueByRow = new Map<number, QueueDepth>();
+  for (const def of levels) previous.set(def.key, await runLevel(def, settings, { io, series, previous, queueByRow }));
   const runs = [...previous.values()];
-  return finishBench({ kind: `bench-${name}`, startedAt, settings, ...ladderInputs(runs) }, series, io);
+  const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
+  return finishBench({ kind: `bench-${name}`, startedAt, settings, ...ladderInputs(runs) }, series, io, csv);
 }
 
 export type FinishInputs = Omit<BenchReportInputs, 'id' | 'finishedAt' | 'environment'>;

@@ -10,12 +10,15 @@ import { startDeployment, type DeploySpec, type StartedDeployment } from './depl
 import { measureLevel, type LevelRun, type Measured } from './level.ts';
 import type { LevelSettings } from './settings.ts';
 import { createStandardMix } from './scenarios.ts';
+import type { QueueDepth } from './queue.ts';
 
 /** What a level run can see: the command's streams, the shared series, and the levels already run in this invocation. */
 export interface LevelContext {
   io: CommandIO;
   series: SeriesRow[];
   previous: Map<string, LevelRun>;
+  /** Level 3's queue depth per series row, for series.csv. */
+  queueByRow: Map<number, QueueDepth>;
 }
 
 export interface Judgment {
@@ -32,10 +35,13 @@ export interface LevelDefinition {
   openSec?(s: LevelSettings): number;
   duringOpen?(dep: StartedDeployment, s: LevelSettings): Promise<unknown>;
   judge?(measured: Measured, dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<Judgment> | Judgment;
+  /** A level whose phases differ from the shared flow runs them itself (inside the same cleanup). */
+  run?(s: LevelSettings, ctx: LevelContext): Promise<LevelRun>;
 }
 
 export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelContext): Promise<LevelRun> {
   return withCleanup(async () => {
+    if (def.run) return def.run(s, ctx);
     ctx.io.stderr.write(`${def.key}: starting ${s.target ? `against ${s.target}` : 'its deployment'}…\n`);
     const dep = await startDeployment(s, def.deploy(s));
     ctx.io.stderr.write(`${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
