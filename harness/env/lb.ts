@@ -1,9 +1,11 @@
 // Starts a real load balancer (nginx or HAProxy from PATH) in front of the SUT nodes, with a
 // generated config in a temp folder that stop() removes; a missing binary is exit 3.
+import { execFile } from 'node:child_process';
 import { constants, rmSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import { EnvironmentError } from '../errors.ts';
 import { findFreePort, spawnOwned, waitForPort, type OwnedChild } from './child.ts';
 import { renderHaproxyConfig } from './haproxy-config.ts';
@@ -28,6 +30,7 @@ export interface LoadBalancerHandle {
   stop(): Promise<void>;
 }
 
+const run = promisify(execFile);
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -47,21 +50,42 @@ export async function startLoadBalancer(opts: StartLoadBalancerOptions): Promise
   if (!binary) throw missingBinary(opts.kind);
   if (opts.upstreams.length === 0) throw new EnvironmentError(`${opts.kind}: no upstream SUT nodes to balance`);
   const tmpDir = await mkdtemp(join(tmpdir(), `loadlab-${opts.kind}-`));
+  try {
+    const args = opts.kind === 'nginx' ? await nginxArgs(binary, tmpDir) : ['-db'];
+    return await startOnFreePort(binary, opts, tmpDir, args);
+  } catch (err) {
+    await rm(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startOnFreePort(binary: string, opts: StartLoadBalancerOptions, tmpDir: string, args: string[]): Promise<LoadBalancerHandle> {
   let failure = '';
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const port = await findFreePort(HOST);
     const config = render(opts, port, tmpDir);
     const configPath = join(tmpDir, `${opts.kind}.conf`);
     await writeFile(configPath, config);
-    const owned = spawnOwned(binary, argsFor(opts.kind, configPath, tmpDir), { cwd: tmpDir });
+    const owned = spawnOwned(binary, [...args, opts.kind === 'nginx' ? '-c' : '-f', configPath], { cwd: tmpDir });
     const ready = await waitForPort(HOST, port, { timeoutMs: START_TIMEOUT_MS, gaveUp: () => owned.exited() });
     if (ready && !owned.exited()) return handleFor(owned, { kind: opts.kind, port, config, tmpDir });
     await owned.stop('SIGTERM', 2_000);
     failure = await failureText(owned, tmpDir);
     if (!/in use|bind/i.test(failure)) break;
   }
-  await rm(tmpDir, { recursive: true, force: true });
   throw new EnvironmentError(`${opts.kind} did not start:\n  ${failure || '(no output)'}`);
+}
+
+/**
+ * -p: relative paths resolve in the temp folder. -e (nginx ≥ 1.19.5): the error log nginx opens
+ * before it has read the config; without it, a non-root nginx first complains about root's
+ * /var/log/nginx/error.log, then carries on.
+ */
+async function nginxArgs(binary: string, tmpDir: string): Promise<string[]> {
+  const { stderr } = await run(binary, ['-v']).catch(() => ({ stderr: '' }));
+  const [major = 0, minor = 0, patch = 0] = (/nginx\/(\d+)\.(\d+)\.(\d+)/.exec(stderr)?.slice(1) ?? []).map(Number);
+  const hasE = major > 1 || (major === 1 && (minor > 19 || (minor === 19 && patch >= 5)));
+  return ['-p', tmpDir, ...(hasE ? ['-e', join(tmpDir, 'error.log')] : [])];
 }
 
 function render(opts: StartLoadBalancerOptions, port: number, tmpDir: string): string {
@@ -69,12 +93,6 @@ function render(opts: StartLoadBalancerOptions, port: number, tmpDir: string): s
   // As root, nginx workers would switch to "nobody", who cannot enter the private temp folder.
   const user = process.getuid?.() === 0 ? 'root' : undefined;
   return renderNginxConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST, user });
-}
-
-function argsFor(kind: LbKind, configPath: string, tmpDir: string): string[] {
-  // -e: the error log nginx opens before it has read the config (else /var/log/nginx, root's).
-  if (kind === 'nginx') return ['-p', tmpDir, '-e', join(tmpDir, 'error.log'), '-c', configPath];
-  return ['-db', '-f', configPath];
 }
 
 function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config: string; tmpDir: string }): LoadBalancerHandle {

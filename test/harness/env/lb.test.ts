@@ -1,6 +1,8 @@
 // A real nginx (and HAProxy, when installed) in front of two real SUT nodes on one database:
 // equal weights pass the distribution check, 3:1 weights fail it (the negative control).
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkDistribution } from '../../../harness/checks/distribution.ts';
 import { EXIT } from '../../../harness/errors.ts';
@@ -40,6 +42,10 @@ async function countByNode(url: string): Promise<{ counts: Record<string, number
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, client));
   return { counts, statuses };
+}
+
+function tempFolders(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('loadlab-nginx-'));
 }
 
 function refused(url: string): Promise<boolean> {
@@ -139,6 +145,16 @@ describe('a missing load balancer', () => {
     expect(err.message).toMatch(/apt-get install nginx/);
     expect(err.message).toMatch(/docker compose up/);
     expect(err.message).toMatch(/--target/);
+  });
+
+  it.runIf(found.nginx)('a config nginx rejects is exit 3 with nginx\'s own words, and no temp folder is left', async () => {
+    const before = tempFolders();
+    const err = await startLoadBalancer({ kind: 'nginx', upstreams: [{ url: 'http://no-such-host.invalid:3000' }] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: EXIT.environment, code: 'LOADLAB_ENV_MISSING' });
+    expect((err as Error).message).toMatch(/nginx did not start:[\s\S]*host not found in upstream/);
+    await expect(startLoadBalancer({ kind: 'nginx', upstreams: [{ url: 'http://127.0.0.1:1', weight: 0 }] })).rejects.toThrow(/weight/);
+    expect(tempFolders()).toEqual(before);
+    expect(trackedCount()).toBe(0);
   });
 
   it('is not found on an empty PATH', async () => {
