@@ -16,6 +16,7 @@ import { LEVEL0 } from '../levels/level0.ts';
 import { LEVEL1 } from '../levels/level1.ts';
 import { LEVEL2 } from '../levels/level2.ts';
 import { LEVEL3 } from '../levels/level3.ts';
+import { LEVEL4 } from '../levels/level4.ts';
 import type { OptionSpec, ParsedOptions } from '../args.ts';
 import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../levels/benches.ts';
 import { DEFAULT_SLO } from '../levels/stress.ts';
@@ -33,6 +34,8 @@ const LADDERS: Record<string, { summary: string; levels: LevelDefinition[] }> = 
   level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1] },
   level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
   level3: { summary: 'Level 3: background jobs on Redis: enqueue and processing rates, queue depth', levels: [LEVEL3] },
+  level4: { summary: 'Level 4: M nodes behind nginx/HAProxy: distribution, efficiency vs M × Level 2 (runs Level 2 first)', levels: [LEVEL2, LEVEL4] },
+  all: { summary: 'the whole ladder, Levels 0–4, in one KPI table', levels: [LEVEL0, LEVEL1, LEVEL2, LEVEL3, LEVEL4] },
 };
 
 const PATH_OPTION: OptionSpec = { name: 'path', type: 'string', valueName: 'PATH', description: 'load GET PATH instead of the standard mix (any HTTP server, with --target)' };

@@ -1,11 +1,10 @@
-// Level 2's reload check with its controls: rolling reloads under load pass it; SIGKILLing the workers instead must fail it.
+// Level 2's reload check: SIGKILLing the workers instead of a rolling reload must fail it (the passing control runs in level4.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
-import { validateRunJson } from '../../../harness/report/validate.ts';
 import { judgeReload } from '../../../harness/levels/level2.ts';
 import { memoryIO } from '../helpers.ts';
 import { readRun, SMOKE } from './level-helpers.ts';
@@ -17,19 +16,6 @@ beforeEach(() => {
 afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('loadlab level2: the reload check', () => {
-  it('passes with two rolling reloads (SIGHUP) during the open phase: zero failed requests', async () => {
-    const io = memoryIO();
-    const code = await main(['level2', ...SMOKE, '--workers', '2', '--database-url', inject('databaseUrl'), '--out', outDir], io);
-    const { run } = readRun(outDir);
-    expect(validateRunJson(run)).toEqual([]);
-    const check = run.checks.find((c: { name: string }) => c.name === 'level2 reload');
-    expect(check, io.err()).toMatchObject({ passed: true, value: 0, target: 0 });
-    expect(check.detail).toMatch(/^2\/2 rolling reloads \(SIGHUP\) finished .*2 inside the/);
-    expect(code).toBe(0);
-    expect(run.kpi.rows.map((r: { metric: string }) => r.metric)).toContain('Reload: failed requests');
-    expect(trackedCount()).toBe(0);
-  }, 120_000);
-
   it('negative control: SIGKILLing the workers instead (--chaos kill) fails the check and the run (exit 1)', async () => {
     const io = memoryIO();
     const code = await main(['level2', ...SMOKE, '--workers', '2', '--reloads', '1', '--chaos', 'kill', '--database-url', inject('databaseUrl'), '--out', outDir], io);
