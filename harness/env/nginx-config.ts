@@ -26,6 +26,7 @@ export interface NginxConfigInput {
  */
 export const LB_KEEPALIVE_TIMEOUT_SEC = 60;
 const UPSTREAM_IDLE_CONNECTIONS = 64;
+const WORKER_CONNECTIONS = 4096;
 
 export function renderNginxConfig(input: NginxConfigInput): string {
   const dir = input.tmpDir.replace(/\/+$/, '');
@@ -36,12 +37,14 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     'daemon off;',
     'master_process on;',
     'worker_processes auto;',
+    // Two descriptors per proxied request (client and upstream); a soft limit of 1024 would cap it.
+    `worker_rlimit_nofile ${WORKER_CONNECTIONS * 2};`,
     ...(input.user ? [`user ${input.user};`] : []),
     `pid ${dir}/nginx.pid;`,
     `error_log ${dir}/error.log warn;`,
     '',
     'events {',
-    '  worker_connections 4096;',
+    `  worker_connections ${WORKER_CONNECTIONS};`,
     '}',
     '',
   ];
