@@ -10,6 +10,8 @@ export interface SutConfig {
   readonly workers: number;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** REDIS_URL=off: run without Redis even when redis-server is on PATH (task routes answer 503). */
+  readonly redisOff: boolean;
   readonly dataDir: string | undefined;
   readonly dbPoolMax: number;
   readonly dbConnectTimeoutMs: number;
@@ -115,7 +117,8 @@ export function loadConfig(env: Env = process.env): SutConfig {
     nodeId: r.text('NODE_ID', hostname().split('.')[0] || 'node', /^[\w.-]{1,64}$/, '1-64 letters, digits, ".", "_" or "-"'),
     workers: r.int('WORKERS', availableParallelism(), 1, 256),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl: r.raw('REDIS_URL')?.toLowerCase() === 'off' ? undefined : r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisOff: r.raw('REDIS_URL')?.toLowerCase() === 'off',
     dataDir: r.raw('LOADLAB_DATA_DIR'),
     dbPoolMax: r.int('DB_POOL_MAX', 10, 1, 1000),
     dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 2000, 1, 600_000),

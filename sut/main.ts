@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type SutConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { runPrimary } from './runtime/primary.ts';
+import { PortInUseError, runPrimary } from './runtime/primary.ts';
 import { runWorkerProcess } from './runtime/worker-process.ts';
 import { ServiceError } from './services/errors.ts';
 
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     return await runPrimary(config, createLogger(config.logLevel));
   } catch (err) {
     if (err instanceof ConfigError) return fail(EXIT_CONFIG, err.problems.map((p) => `bad config: ${p}`));
-    if (err instanceof ServiceError) return fail(EXIT_ENVIRONMENT, [err.message]);
+    if (err instanceof ServiceError || err instanceof PortInUseError) return fail(EXIT_ENVIRONMENT, [err.message]);
     return fail(EXIT_INTERNAL, [`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`]);
   }
 }

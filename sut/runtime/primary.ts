@@ -11,6 +11,15 @@ import { startRedis, type RedisHandle } from '../services/redis.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
 import type { PrimaryMessage } from './messages.ts';
 import { Supervisor } from './supervisor.ts';
+import { EXIT_PORT_IN_USE } from './worker-process.ts';
+
+/** The port is taken: exit 3 (missing environment) with one line, not a stack trace. */
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`port ${port} on ${host} is already in use: stop what holds it, or set PORT to a free port (PORT=0 picks one)`);
+    this.name = 'PortInUseError';
+  }
+}
 
 export async function runPrimary(config: SutConfig, log: Logger): Promise<number> {
   const stopSignal = waitForStopSignal(); // from the start: Ctrl-C during start-up still cleans up
@@ -42,7 +51,10 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
       },
     });
     supervisor = sup;
-    const started = sup.start();
+    const started = sup.start().catch((err: Error & { exitCode?: number }) => {
+      if (err.exitCode === EXIT_PORT_IN_USE) throw new PortInUseError(config.host, config.port);
+      throw err;
+    });
     const first = await Promise.race([started.then(() => 'started' as const), stopSignal]);
     if (first === 'started') {
       const where = `${postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, ${redis ? (redis.embedded ? 'redis-server from PATH' : 'REDIS_URL') : 'no Redis (tasks off)'}`;
@@ -63,6 +75,7 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
 /** Redis is optional: without it the SUT serves everything but the task routes (503). */
 async function startOptionalRedis(config: SutConfig, log: Logger): Promise<RedisHandle | undefined> {
   try {
+    if (config.redisOff) return undefined;
     return await startRedis({ redisUrl: config.redisUrl });
   } catch (err) {
     if (!(err instanceof ServiceError) || config.redisUrl) throw err;

@@ -55,6 +55,9 @@ export class Supervisor {
   }
 
   private fork(): Promise<ClusterWorker> {
+    // Workers keep the env's PORT even after PORT=0 picked one: cluster shares a listening handle
+    // per (host, port) key, so a fixed port here would be a second bind and fail (EADDRINUSE).
+    // The shared handle keeps the picked port while any worker lives; set PORT to keep it always.
     const worker = cluster.fork(this.options.env);
     this.states.set(worker.id, 'starting');
     worker.on('message', (message: unknown) => {
@@ -81,7 +84,7 @@ export class Supervisor {
       });
       worker.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`worker ${worker.id} exited (code ${code}) before it was ready`));
+        reject(Object.assign(new Error(`worker ${worker.id} exited (code ${code}) before it was ready`), { exitCode: code }));
       });
     });
   }

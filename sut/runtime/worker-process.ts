@@ -7,6 +7,7 @@ import { startWorker, type Worker } from '../worker.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
 
 const METRICS_TIMEOUT_MS = 3000;
+export const EXIT_PORT_IN_USE = 3;
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send!(message);
@@ -56,6 +57,12 @@ export async function runWorkerProcess(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('disconnect', () => void shutdown('primary gone'));
 
-  worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText, redisUrl: process.env.REDIS_URL || undefined });
+  try {
+    worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText, redisUrl: config.redisUrl });
+  } catch (err) {
+    // The primary turns this exit code into one line naming the port.
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.exit(EXIT_PORT_IN_USE);
+    throw err;
+  }
   send({ t: 'ready', pid: process.pid, port: worker.port });
 }

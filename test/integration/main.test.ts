@@ -1,6 +1,7 @@
 // `npm start` as a user runs it: the real entry point as a child process, bad config, clean exit.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 
 const MAIN = new URL('../../sut/main.ts', import.meta.url).pathname;
@@ -43,5 +44,32 @@ describe('sut/main.ts', () => {
     const [code] = await run.exited;
     expect(code).toBe(2);
     expect(run.output().stderr).toMatch(message);
+  });
+
+  it('a port already in use exits 3 with one line naming it', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const run = startMain({ PORT: String(port), WORKERS: '1', REDIS_URL: 'off', DATABASE_URL: inject('databaseUrl') });
+      const [code] = await run.exited;
+      expect(code).toBe(3);
+      expect(run.output().stderr).toMatch(new RegExp(`^loadlab sut: port ${port} on 127.0.0.1 is already in use: .*PORT=0 picks one\\)\\n$`, 'm'));
+      expect(run.output().stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('REDIS_URL=off runs without Redis: task routes 503, the rest serves', async () => {
+    const run = startMain({ PORT: '0', WORKERS: '1', REDIS_URL: 'off', LOG_LEVEL: 'info', DATABASE_URL: inject('databaseUrl') });
+    const url = await run.listening;
+    const task = await fetch(`${url}/api/tasks/1`);
+    expect(task.status).toBe(503);
+    expect(((await task.json()) as { error: { code: string } }).error.code).toBe('SUT_QUEUE_UNAVAILABLE');
+    expect((await fetch(`${url}/api/users/1`)).status).toBe(200);
+    expect(run.output().stderr).toContain('no Redis (tasks off)');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual([0, null]);
   });
 });
