@@ -28,13 +28,16 @@ interface BenchCommand {
   run(argv: string[], io: CommandIO): Promise<ExitCode>;
 }
 
-/** Which levels each ladder command runs, in order (level 1 needs level 0's throughput, level 4 level 2's). */
-const LADDERS: Record<string, { summary: string; levels: LevelDefinition[] }> = {
+/**
+ * Which levels each ladder command runs, in order. Level 1 needs Level 0's throughput and Level 4 Level 2's: they run
+ * as baselines first, except with --target, where loadlab cannot start a different deployment to compare with.
+ */
+const LADDERS: Record<string, { summary: string; levels: LevelDefinition[]; baselines?: string[] }> = {
   level0: { summary: 'Level 0: one worker, the baseline', levels: [LEVEL0] },
-  level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1] },
+  level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1], baselines: ['level0'] },
   level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
   level3: { summary: 'Level 3: background jobs on Redis: enqueue and processing rates, queue depth', levels: [LEVEL3] },
-  level4: { summary: 'Level 4: M nodes behind nginx/HAProxy: distribution, efficiency vs M × Level 2 (runs Level 2 first)', levels: [LEVEL2, LEVEL4] },
+  level4: { summary: 'Level 4: M nodes behind nginx/HAProxy: distribution, efficiency vs M × Level 2 (runs Level 2 first)', levels: [LEVEL2, LEVEL4], baselines: ['level2'] },
   all: { summary: 'the whole ladder, Levels 0–4, in one KPI table', levels: [LEVEL0, LEVEL1, LEVEL2, LEVEL3, LEVEL4] },
 };
 
@@ -89,7 +92,7 @@ export const BENCH_COMMANDS: Record<string, BenchCommand> = {
   ...Object.fromEntries(
     Object.entries(LADDERS).map(([name, ladder]) => [
       name,
-      { usage: renderUsage(name, ladder.summary, BENCH_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, argv, io) },
+      { usage: renderUsage(name, ladder.summary, BENCH_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io) },
     ]),
   ),
   ...Object.fromEntries(
@@ -115,8 +118,9 @@ async function runBench(name: string, bench: (typeof BENCHES)[string], argv: str
   return finishBench({ kind: `bench-${name}`, startedAt, settings, tableColumns: outcome.columns, ...outcome }, series, io);
 }
 
-async function runLadder(name: string, levels: LevelDefinition[], argv: string[], io: CommandIO): Promise<ExitCode> {
+async function runLadder(name: string, all: LevelDefinition[], baselines: string[], argv: string[], io: CommandIO): Promise<ExitCode> {
   const { settings } = parseBenchSettings(argv);
+  const levels = settings.target ? all.filter((def) => !baselines.includes(def.key)) : all;
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const previous = new Map<string, LevelRun>();

@@ -1,6 +1,7 @@
 // The load the levels send: the standard journey mix, and the task-enqueue load of level 3 (built in code so the credentials match the seed).
 import { parseScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { VerificationError } from '../errors.ts';
 
 /** Seeded users are user<n>@example.test with one shared password (sut/data/seed-data.ts). */
 const SEEDED_USERS = 100_000;
@@ -97,7 +98,7 @@ export async function loginOnce(baseUrl: string, timeoutMs: number): Promise<str
     body: JSON.stringify({ email: 'user1@example.test', password: PASSWORD }),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const body = (await res.json()) as { token?: string };
-  if (!res.ok || !body.token) throw new Error(`login as user1@example.test answered ${res.status}`);
+  const body = (await res.json().catch(() => ({}))) as { token?: string };
+  if (!res.ok || !body.token) throw new VerificationError(`verification failed, not benchmarking: POST /api/auth/login as user1@example.test answered ${res.status}`);
   return body.token;
 }
