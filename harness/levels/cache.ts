@@ -7,7 +7,9 @@ import { EnvironmentError } from '../errors.ts';
 
 /** Reads fall on ids 1..this; the SUT started for the bench holds them all (CACHE_MAX), so a warm run can hit every one. */
 export const CACHE_ID_RANGE = 10_000;
-export const CACHE_SUT_ENV = { CACHE: 'on', CACHE_MAX: String(CACHE_ID_RANGE * 2), CACHE_TTL_MS: '600000' } as const;
+/** A miss pays a simulated upstream (the SUT's LATENCY), which is what the cache is there to hide; --sut-env LATENCY=none removes it. */
+export const CACHE_LATENCY = 'uniform:20-80';
+export const CACHE_SUT_ENV = { CACHE: 'on', CACHE_MAX: String(CACHE_ID_RANGE * 2), CACHE_TTL_MS: '600000', LATENCY: CACHE_LATENCY } as const;
 
 export interface CacheCounters {
   hits: number;
@@ -82,6 +84,6 @@ export function describeCache(cold: CacheRun, warm: CacheRun): { coldExtras: Ext
         detail: `hit rate cold ${cold.hitRatePct ?? 'n/a'}% → warm ${warm.hitRatePct ?? 'n/a'}%; p50 ${cold.report.latencyMs.p50} → ${warm.report.latencyMs.p50} ms (${round(p50SpeedUp) ?? 'n/a'}×); throughput ${Math.round(cold.report.throughputRps)} → ${Math.round(warm.report.throughputRps)} req/s (${round(rpsSpeedUp) ?? 'n/a'}×)`,
       },
     ],
-    notes: [`Cache: a warm-up, then POST /admin/cache/flush, then two closed runs of GET /api/users/:id over ids 1..${CACHE_ID_RANGE} with the same seeds (so the warm run asks for the ids the cold run cached); p50 is the closed runs' latency at full load.`],
+    notes: [`Cache: a warm-up, then POST /admin/cache/flush, then two closed runs of GET /api/users/:id over ids 1..${CACHE_ID_RANGE} with the same seeds (so the warm run asks for the ids the cold run cached); p50 is the closed runs' latency at full load. When loadlab starts the SUT, a miss pays LATENCY=${CACHE_LATENCY} (a simulated upstream; --sut-env LATENCY=none to drop it). The cold run warms the cache as it goes: its hit rate says how cold it really was.`],
   };
 }
