@@ -77,6 +77,7 @@ export function judgeReload(open: PhaseReport, outcome: ReloadOutcome | undefine
     `failed ${r.failed}${errors ? ` (${errors})` : ''}, unanswered ${r.inFlight} of ${r.sent}; availability ${availabilityPct.toFixed(3)}%` +
     (outcome.error ? `; error: ${outcome.error}` : '');
   return {
+    notes: [`Level 2: its latency rows cover the whole open phase, the ${outcome.done} ${outcome.kind === 'reload' ? 'reloads' : 'restarts'} included (a new worker starting competes with the others for the cores).`],
     checks: [{ name: 'level2 reload', passed, value: lost, target: 0, detail }],
     extras: [
       { metric: 'Reload: failed requests', target: `= 0 (${requested} reloads)`, value: lost, unit: '', status: passed ? 'pass' : 'fail' },
