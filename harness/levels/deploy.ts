@@ -28,7 +28,8 @@ export async function startDeployment(s: LevelSettings, spec: DeploySpec): Promi
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
-  const env = { ADMIN_TOKEN: s.adminToken, ...spec.env, ...s.sutEnv };
+  // A level without jobs gets no Redis at all (the SUT would otherwise start its own redis-server, one more process on the cores).
+  const env = { ADMIN_TOKEN: s.adminToken, ...(spec.needRedis ? {} : { REDIS_URL: 'off' }), ...spec.env, ...s.sutEnv };
   const nodes = spec.nodes ?? 1;
   const suts: SutHandle[] = [];
   for (let i = 1; i <= nodes; i++) {
