@@ -31,10 +31,14 @@ export interface OpenRunResult {
   recorder: Recorder;
   intended: number;
   lateSends: number;
+  /** Idempotent requests sent again once because their reused keep-alive socket closed under them. */
+  resetRetries: number;
   sendLag: LatencyHistogram;
   scheduleSec: number;
   achievedRps: number;
 }
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /** Sockets enough that the schedule never waits for a connection: rate × timeout, within the fd budget. */
 export function defaultMaxSockets(targetRps: number, timeoutMs: number): number {
@@ -56,6 +60,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   let closed = false;
   let outstanding = 0;
   let lateSends = 0;
+  let resetRetries = 0;
   let onIdle: (() => void) | undefined;
 
   // Timeouts are undici's headersTimeout/bodyTimeout (no per-request timer): exact up to 1 s, within ~1 s beyond.
@@ -67,8 +72,16 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     const name = request.step.name;
     recorder.recordSent(name);
     outstanding += 1;
-    pool
-      .request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body })
+    const attempt = () => pool.request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
+    attempt()
+      .catch((error: unknown) => {
+        // A server that closes an idle keep-alive socket (a draining worker, an LB) races a client
+        // sending on it. Browsers and load balancers resend an idempotent request once on a new
+        // connection; so do we, counted, with latency still from the first intended send time.
+        if (closed || !IDEMPOTENT.has(request.method.toUpperCase()) || classifyError(error) !== 'ECONNRESET') throw error;
+        resetRetries += 1;
+        return attempt();
+      })
       .then(async (res) => {
         const bodyText = needsBody(request.step) ? await res.body.text() : (await res.body.dump(), undefined);
         if (closed) return;
@@ -104,7 +117,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   await waitForDrain(() => outstanding, (fn) => (onIdle = fn), opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000), startedAt + scheduleSec * 1000);
   closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
   if (!opts.pool) await pool.destroy().catch(() => undefined);
-  return { recorder, intended: schedule.count, lateSends, sendLag, scheduleSec, achievedRps: recorder.counts.sent / scheduleSec };
+  return { recorder, intended: schedule.count, lateSends, resetRetries, sendLag, scheduleSec, achievedRps: recorder.counts.sent / scheduleSec };
 }
 
 /** Resolves when nothing is outstanding, or when the drain deadline (measured from the schedule's end) passes. */

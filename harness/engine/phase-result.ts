@@ -14,6 +14,7 @@ export interface PhaseResult {
 export interface OpenFigures {
   achievedRps: number;
   lateSends: number;
+  resetRetries: number;
   lateThresholdMs: number;
   sendLag: LatencyHistogram;
 }
@@ -58,7 +59,7 @@ export function summarizePhase(inputs: PhaseInputs): PhaseResult {
     requests: { sent: c.sent, completed: c.completed, failed: c.failed, inFlight: c.sent - c.completed - c.failed, byStatus: { ...c.byStatus }, byError: { ...c.byError } },
     throughputRps: round3(c.completed / basisSec),
     ...(open
-      ? { achievedRps: round3(open.achievedRps), lateSends: open.lateSends, lateThresholdMs: open.lateThresholdMs, sendLagMs: open.sendLag.summarizeMs() }
+      ? { achievedRps: round3(open.achievedRps), lateSends: open.lateSends, resetRetries: open.resetRetries, lateThresholdMs: open.lateThresholdMs, sendLagMs: open.sendLag.summarizeMs() }
       : {}),
     ...(inputs.firstResponse ? { firstResponseMs: inputs.firstResponse.summarizeMs() } : {}),
     generatorSaturated: inputs.generator.saturationReason !== undefined,

@@ -36,7 +36,7 @@ function noteLines(p: PhaseReport): string[] {
   notes.push(`${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}`);
   if (p.model === 'open') {
     const intendedRps = p.fromRps !== undefined ? ((p.fromRps + (p.targetRps ?? 0)) / 2) : p.targetRps;
-    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms`);
+    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms${p.resetRetries ? `; ${p.resetRetries} resent after a keep-alive reset` : ''}`);
   }
   if (p.generatorSaturated) {
     notes.push(`⚠ ${p.name}: the load generator was saturated (${p.generator.saturationReason}): these figures measure the generator, not the SUT.`);

@@ -31,6 +31,8 @@ export interface PhaseReport {
   /** Open model: sends per second of schedule actually made, and sends that left later than the rule allows. */
   achievedRps?: number;
   lateSends?: number;
+  /** Open model: idempotent requests resent once after their reused keep-alive socket was closed under them. */
+  resetRetries?: number;
   lateThresholdMs?: number;
   sendLagMs?: LatencySummaryMs;
   /** Closed model: each connection's first response (connect + client start-up), kept out of latencyMs. */

@@ -55,14 +55,33 @@ describe('accounting', () => {
       res.statusCode = n % 4 === 1 ? 200 : 503;
       res.end();
     });
-    const { recorder } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 200, durationSec: 1 });
+    // POST is not idempotent: a reset is a failure, never resent.
+    const post = createAdHocScenario({ path: '/', method: 'POST' });
+    const { recorder, resetRetries } = await runOpen({ target: server.url, scenario: post, targetRps: 200, durationSec: 1 });
     const c = recorder.counts;
+    expect(resetRetries).toBe(0);
     expect(c.sent).toBe(200);
     expect(c.completed + c.failed + c.inFlight).toBe(200);
     expect(c.completed).toBe(c.byStatus['200']);
     expect(c.byStatus['503']).toBeGreaterThan(0);
     expect(c.byError['ECONNRESET']).toBeGreaterThan(0);
     expect(c.failed).toBe((c.byStatus['503'] ?? 0) + (c.byError['ECONNRESET'] ?? 0));
+  });
+
+  it('resends an idempotent GET once after a reset, counted, and the server saw every attempt', async () => {
+    let n = 0;
+    const server = await serve((req, res) => {
+      n += 1;
+      if (n % 4 === 0) return req.socket.destroy();
+      res.end();
+    });
+    const { recorder, resetRetries } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 200, durationSec: 1 });
+    const c = recorder.counts;
+    expect(c.sent).toBe(200);
+    expect(resetRetries).toBeGreaterThan(0);
+    expect(n).toBe(c.sent + resetRetries); // every first attempt and every resend reached the server
+    expect(c.byError['ECONNRESET'] ?? 0).toBeLessThanOrEqual(resetRetries); // only a resend that was reset again fails
+    expect(c.completed + c.failed + c.inFlight).toBe(200);
   });
 
   it('classifies a refused connection as ECONNREFUSED', async () => {
