@@ -75,6 +75,7 @@ export function judgeReload(open: PhaseReport, outcome: ReloadOutcome | undefine
   const detail =
     `${outcome.done}/${requested} ${what} finished (at ${outcome.finishedAtMs.map((ms) => `${(ms / 1000).toFixed(1)}s`).join(', ') || '—'}; ${inPhase} inside the ${open.durationSec}s open phase at ${open.targetRps} req/s); ` +
     `failed ${r.failed}${errors ? ` (${errors})` : ''}, unanswered ${r.inFlight} of ${r.sent}; availability ${availabilityPct.toFixed(3)}%` +
+    (open.resetRetries ? `; ${open.resetRetries} resent once after a keep-alive reset (as a load balancer would)` : '') +
     (outcome.error ? `; error: ${outcome.error}` : '');
   return {
     notes: [`Level 2: its latency rows cover the whole open phase, the ${outcome.done} ${outcome.kind === 'reload' ? 'reloads' : 'restarts'} included (a new worker starting competes with the others for the cores).`],
