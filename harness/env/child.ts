@@ -1,9 +1,10 @@
 // One child process the harness owns: spawned in its own process group (so a terminal's Ctrl-C
 // reaches only the harness, which then stops it once), its output kept line by line, and a stop
 // that escalates from a polite signal to SIGKILL on the whole group.
+import { findFreePort } from '../../lib/host.ts';
+export { findFreePort };
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 
 export interface OwnedChild {
@@ -164,18 +165,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Asks the kernel for a free port on `host`, then releases it for a child to bind. */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once a TCP connection to host:port succeeds; retries every `intervalMs` until `until` settles or times out. */
 export async function waitForPort(host: string, port: number, options: { timeoutMs: number; gaveUp: () => boolean }): Promise<boolean> {

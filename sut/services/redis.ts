@@ -1,14 +1,14 @@
 // Gives the SUT a Redis: the one in REDIS_URL, else a throwaway redis-server from PATH on a free
 // port, without persistence, in a temp folder that stop() removes along with the process.
-import { constants } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { findFreePort, findOnPath } from '../../lib/host.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ServiceError, serviceMissing } from './errors.ts';
 import { RedisStartFailure, spawnRedisServer } from './redis-process.ts';
 
 export { pingRedis } from './redis-process.ts';
+export { findFreePort } from '../../lib/host.ts';
 
 export interface StartRedisOptions {
   /** Use this server instead of starting one (default: env REDIS_URL). */
@@ -69,7 +69,7 @@ async function startEmbedded(
   const attempts = options.port === undefined ? START_ATTEMPTS : 1;
   let lastFailure: RedisStartFailure | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const port = options.port ?? (await findFreePort(HOST));
     try {
       const child = await spawnRedisServer(binary, serverArgs(port, dir), {
         port,
@@ -115,32 +115,7 @@ function startFailed(failure: RedisStartFailure): ServiceError {
   });
 }
 
-/** The first executable `name` in PATH, or null. */
-async function findOnPath(name: string, pathList: string): Promise<string | null> {
-  for (const folder of pathList.split(delimiter).filter(Boolean)) {
-    const candidate = join(folder, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; try the next folder
-    }
-  }
-  return null;
-}
 
-/** Asks the kernel for a free port by listening on port 0, then releases it for redis-server. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
   return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[redis] ${line}\n`) : () => undefined;
