@@ -30,6 +30,7 @@ describe('cluster', () => {
     const result = await stream.stop();
 
     expect(result.sent).toBeGreaterThanOrEqual(RATE * 10);
+    if (result.resent > 0) console.warn(`reload test: ${result.resent} GET(s) resent after a keep-alive reset`);
     expect({ failed: result.failed, byError: result.byError, byStatus: result.byStatus }).toEqual({
       failed: 0, byError: {}, byStatus: { 200: result.sent },
     });
@@ -40,15 +41,14 @@ describe('cluster', () => {
     expect(result.workers.size).toBeGreaterThanOrEqual(4); // old and new worker ids all answered
   }, 60_000);
 
-  it('control: killing workers abruptly (SIGKILL) under the same stream does fail requests', async () => {
+  it('control: killing the workers abruptly (SIGKILL) under the same stream does fail requests', async () => {
     sut = await startSutProcess({ ...slowReads, DATABASE_URL: inject('databaseUrl') });
     const stream = startStream(sut.url, RATE, randomUser);
     await stream.reached(RATE);
-    for (const [i, pid] of sut.workers().entries()) {
-      process.kill(pid, 'SIGKILL');
-      await sut.waitForLog(/died: SIGKILL; replacing it/, i + 1);
-      await stream.reached(RATE * (i + 2));
-    }
+    const workers = sut.workers();
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    await sut.waitForLog(/died: SIGKILL; replacing it/, workers.length);
+    await stream.reached(RATE * 3);
     const result = await stream.stop();
     expect(result.failed).toBeGreaterThan(0);
     expect(result.ok + result.failed).toBe(result.sent);

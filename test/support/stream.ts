@@ -1,10 +1,14 @@
 // A steady open-loop request stream over keep-alive sockets, counting every outcome exactly.
+// Like the harness's open engine (and browsers, and load balancers), it resends a GET once when its
+// reused keep-alive socket is closed under it before any response, and counts the resend.
 import http from 'node:http';
 
 export interface StreamResult {
   sent: number;
   ok: number;
   failed: number;
+  /** GETs sent a second time after a reset with no response. */
+  resent: number;
   byStatus: Record<string, number>;
   byError: Record<string, number>;
   workers: Set<string>;
@@ -19,12 +23,12 @@ export interface Stream {
 
 export function startStream(baseUrl: string, ratePerSec: number, pathFor: (n: number) => string, maxSockets = 64): Stream {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const result: StreamResult = { sent: 0, ok: 0, failed: 0, byStatus: {}, byError: {}, workers: new Set() };
+  const result: StreamResult = { sent: 0, ok: 0, failed: 0, resent: 0, byStatus: {}, byError: {}, workers: new Set() };
   const inFlight = new Set<Promise<void>>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const startMs = performance.now();
 
-  const one = (n: number) =>
+  const one = (n: number, retry = true): Promise<void> =>
     new Promise<void>((resolve) => {
       const req = http.get(baseUrl + pathFor(n), { agent }, (res) => {
         res.resume();
@@ -40,6 +44,11 @@ export function startStream(baseUrl: string, ratePerSec: number, pathFor: (n: nu
       req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
       req.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? err.message;
+        if (retry && (code === 'ECONNRESET' || /socket hang up/.test(err.message))) {
+          result.resent += 1;
+          void one(n, false).then(resolve);
+          return;
+        }
         result.byError[code] = (result.byError[code] ?? 0) + 1;
         result.failed += 1;
         resolve();
