@@ -102,6 +102,12 @@ function requireUrl(value: string | undefined, name: string, required: boolean):
     if (required) throw new UsageError(`--${name}: required (e.g. --${name} http://127.0.0.1:3000)`);
     return undefined;
   }
+  const url = checkHttpUrl(value, name);
+  return name === 'target' ? url.origin : value;
+}
+
+/** An http(s) URL given as option `--name`, or a UsageError naming the option. */
+export function checkHttpUrl(value: string, name: string): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -109,5 +115,5 @@ function requireUrl(value: string | undefined, name: string, required: boolean):
     throw new UsageError(`--${name}: "${value}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${name}: only http:// and https:// URLs, got "${value}"`);
-  return name === 'target' ? url.origin : value;
+  return url;
 }

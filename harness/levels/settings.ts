@@ -1,4 +1,5 @@
 // The bench commands' options as data, and their validation into one frozen LevelSettings.
+import { checkHttpUrl } from '../config.ts';
 import { availableParallelism } from 'node:os';
 import type { OptionSpec, ParsedOptions } from '../args.ts';
 import { UsageError } from '../errors.ts';
@@ -116,12 +117,5 @@ function parseSutEnv(pairs: string[]): Record<string, string> {
 }
 
 function checkUrl(value: string, name: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--${name}: "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${name}: only http:// and https:// URLs, got "${value}"`);
-  return url.origin;
+  return checkHttpUrl(value, name).origin;
 }

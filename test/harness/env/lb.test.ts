@@ -1,7 +1,7 @@
 // A real nginx (and HAProxy, when installed) in front of two real SUT nodes on one database:
 // equal weights pass the distribution check, 3:1 weights fail it (the negative control).
+import { refused } from '../../support/net.ts';
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkDistribution } from '../../../harness/checks/distribution.ts';
@@ -48,17 +48,6 @@ function tempFolders(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('loadlab-nginx-'));
 }
 
-function refused(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe.runIf(onCi)('load balancer on CI', () => {
   it('needs nginx on PATH (CI installs it; a skipped Level 4 test would be a silent gap)', () => {

@@ -1,8 +1,8 @@
 // SUT nodes the harness starts: a reload under traffic loses nothing, killWorkers is replaced,
 // stop() leaves no process and no port, and a run that throws or is interrupted stops everything.
+import { refused } from '../../support/net.ts';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { descendants, isAlive } from '../../../harness/env/child.ts';
@@ -26,17 +26,6 @@ afterEach(async () => {
   expect(trackedCount()).toBe(0);
 });
 
-function refused(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('startSut', () => {
   it('reload() rolls every worker under a steady stream without losing a request', async () => {
