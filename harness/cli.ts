@@ -4,7 +4,7 @@ import { EXIT, LoadlabError, UsageError, type ExitCode } from './errors.ts';
 import { createProcessIO, type CommandIO } from './io.ts';
 import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
-import { BENCH_COMMANDS, BENCH_SUMMARIES } from './commands/bench.ts';
+import { BENCH_COMMANDS, BENCH_SUMMARIES } from './commands/ladder.ts';
 
 interface Command {
   usage: string;

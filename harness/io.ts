@@ -1,5 +1,5 @@
 // The streams a command writes to, injected so tests can run commands in-process.
-import type { ProgressStream } from './progress.ts';
+import type { ProgressStream } from './report/progress.ts';
 
 export interface CommandIO {
   stdout: ProgressStream;

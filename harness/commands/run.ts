@@ -1,15 +1,15 @@
 // `loadlab run`: verify the target, run the planned phases, judge thresholds, write results, return the exit code.
-import { parseOptions, renderUsage } from '../args.ts';
-import { createRunConfig, RUN_OPTIONS, type RunConfig } from '../config.ts';
+import { parseOptions, renderUsage } from './args.ts';
+import { createRunConfig, RUN_OPTIONS, type RunConfig } from '../run/config.ts';
 import { EXIT, LoadlabError, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
-import { describePlan, planPhases, type Phase } from '../plan.ts';
-import { verifyScenario } from '../verify.ts';
-import { Monitor } from '../monitor.ts';
-import { createProgress } from '../progress.ts';
+import { describePlan, planPhases, type Phase } from '../run/plan.ts';
+import { verifyScenario } from '../run/verify.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import { createProgress } from '../report/progress.ts';
 import { runPhases } from '../engine/run-phases.ts';
-import { aggregatePhases } from '../aggregate.ts';
-import { judgeThresholds } from '../judge.ts';
+import { aggregatePhases } from '../run/aggregate.ts';
+import { judgeThresholds } from '../run/judge.ts';
 import { buildKpiRows, buildRunJson, describeConfig } from '../report/run-json.ts';
 import { collectEnvironment, createRunId } from '../report/environment.ts';
 import { renderSummary } from '../report/summary.ts';

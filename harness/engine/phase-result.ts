@@ -1,6 +1,6 @@
 // Summarizes one finished phase (recorder + engine figures + generator samples) into its run.json shape (pure).
-import type { Phase } from '../plan.ts';
-import type { EndpointReport, GeneratorReport, PhaseReport } from '../report/types.ts';
+import type { Phase } from '../run/plan.ts';
+import type { EndpointReport, GeneratorReport, PhaseReport } from '../report/model.ts';
 import { round3, type LatencyHistogram } from './histogram.ts';
 import type { Recorder } from './recorder.ts';
 

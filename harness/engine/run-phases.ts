@@ -1,9 +1,9 @@
 // Runs a plan's phases in order on the right engine, with a one-second ticker for the series, the monitor and progress.
 import { performance } from 'node:perf_hooks';
-import type { Phase } from '../plan.ts';
+import type { Phase } from '../run/plan.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { Monitor, type MonitorSample } from '../monitor.ts';
-import type { Progress } from '../progress.ts';
+import { Monitor, type MonitorSample } from '../monitor/monitor.ts';
+import type { Progress } from '../report/progress.ts';
 import { Recorder, type WindowSnapshot } from './recorder.ts';
 import { runOpen } from './open.ts';
 import { runClosed } from './closed.ts';

@@ -1,7 +1,7 @@
 // Describes the machine a run happened on (node, cores, CPU model, OS, git commit) for run.json.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import type { Environment } from './types.ts';
+import type { Environment } from './model.ts';
 
 export function collectEnvironment(): Environment {
   return {

@@ -1,5 +1,5 @@
 // The ladder's KPI table: figures + targets → run.json kpi.rows (value + pass/warn/fail) → Markdown for kpi.md and the console (pure).
-import type { KpiCell, KpiRow } from './types.ts';
+import type { KpiCell, KpiRow } from './model.ts';
 
 export type KpiOp = '<' | '<=' | '>' | '>=';
 export type KpiStatus = KpiCell['status'];

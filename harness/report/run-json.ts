@@ -1,9 +1,9 @@
 // Assembles run.json (schemaVersion 1) from phases, checks and config (pure).
 import type { PhaseResult } from '../engine/phase-result.ts';
-import type { RunConfig } from '../config.ts';
-import type { CheckReport, Environment, KpiRow, RunJson } from './types.ts';
-import type { AggregateView } from '../aggregate.ts';
-import type { Threshold } from '../thresholds.ts';
+import type { RunConfig } from '../run/config.ts';
+import type { CheckReport, Environment, KpiRow, RunJson } from './model.ts';
+import type { AggregateView } from '../run/aggregate.ts';
+import type { Threshold } from '../run/thresholds.ts';
 
 export interface RunJsonInputs {
   id: string;

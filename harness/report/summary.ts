@@ -1,5 +1,5 @@
 // Renders a run.json as the human summary table printed on stderr and saved as summary.txt (pure).
-import type { PhaseReport, RunJson } from './types.ts';
+import type { PhaseReport, RunJson } from './model.ts';
 
 type Cell = string | number;
 

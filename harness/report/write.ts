@@ -1,7 +1,7 @@
 // The only module that writes result files: results/<run-id>/run.json, series.csv and summary.txt.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunJson } from './types.ts';
+import type { RunJson } from './model.ts';
 
 export interface WrittenRun {
   dir: string;

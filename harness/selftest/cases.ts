@@ -1,6 +1,6 @@
 // Self-test cases: each runs one engine against a fresh oracle and compares percentiles and counts with the truth.
-import type { OracleTiming } from '../oracle.ts';
-import { spawnOracle } from '../oracle-process.ts';
+import type { OracleTiming } from './oracle.ts';
+import { spawnOracle } from './oracle-process.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import { createOpenPool, defaultMaxSockets, runOpen } from '../engine/open.ts';

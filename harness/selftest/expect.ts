@@ -1,5 +1,5 @@
 // Ground truth for the self-test: the oracle's latency distribution under uniform arrivals, and the tolerance rule (pure).
-import type { OracleTiming } from '../oracle.ts';
+import type { OracleTiming } from './oracle.ts';
 
 /** A figure passes when it is within 5% of the expected value or within 1 ms, whichever is larger. */
 export const TOLERANCE = { relative: 0.05, absoluteMs: 1 } as const;

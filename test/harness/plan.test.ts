@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPhases } from '../../harness/plan.ts';
+import { planPhases } from '../../harness/run/plan.ts';
 import { createSchedule } from '../../harness/engine/schedule.ts';
 
 describe('planPhases', () => {

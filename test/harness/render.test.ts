@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../harness/report/summary.ts';
 import { renderSeriesCsv } from '../../harness/report/series.ts';
-import { formatProgress, createProgress } from '../../harness/progress.ts';
+import { formatProgress, createProgress } from '../../harness/report/progress.ts';
 import { renderSelftest } from '../../harness/commands/selftest.ts';
 import { validateRunJson } from '../../harness/report/validate.ts';
-import type { RunJson } from '../../harness/report/types.ts';
+import type { RunJson } from '../../harness/report/model.ts';
 
 const latency = (base: number) => ({ p50: base, p90: base * 2, p95: base * 3, p99: base * 4, p999: base * 5, max: base * 6, mean: base * 1.5 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseThreshold } from '../../harness/thresholds.ts';
-import { judgeThresholds } from '../../harness/judge.ts';
-import type { AggregateView, Figures } from '../../harness/aggregate.ts';
+import { parseThreshold } from '../../harness/run/thresholds.ts';
+import { judgeThresholds } from '../../harness/run/judge.ts';
+import type { AggregateView, Figures } from '../../harness/run/aggregate.ts';
 import { ThresholdError } from '../../harness/errors.ts';
 
 describe('parseThreshold', () => {

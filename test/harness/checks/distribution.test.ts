@@ -1,8 +1,8 @@
 // The Level 4 distribution check: chi-square p-values against published table values, and the
 // verdict on even, skewed, noisy and incomplete splits.
 import { describe, expect, it } from 'vitest';
-import { chiSquarePValue, logGamma, regularizedGammaQ } from '../../../harness/checks/chi-square.ts';
-import { checkDistribution } from '../../../harness/checks/distribution.ts';
+import { chiSquarePValue, logGamma, regularizedGammaQ } from '../../../harness/stats/chi-square.ts';
+import { checkDistribution } from '../../../harness/stats/distribution.ts';
 
 describe('chiSquarePValue', () => {
   // Critical values from the standard chi-square table (NIST/SEMATECH e-Handbook, 1.3.6.7.4).

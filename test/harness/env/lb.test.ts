@@ -4,7 +4,7 @@ import { refused } from '../../support/net.ts';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDistribution } from '../../../harness/checks/distribution.ts';
+import { checkDistribution } from '../../../harness/stats/distribution.ts';
 import { EXIT } from '../../../harness/errors.ts';
 import { findOnPath, missingBinary, startLoadBalancer, type LbKind } from '../../../harness/env/lb.ts';
 import { stopAll, trackedCount } from '../../../harness/env/processes.ts';

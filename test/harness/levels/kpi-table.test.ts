@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildKpiRows, DEFAULT_KPI_TARGETS, formatValue, judgeKpi, parseKpiTargets, renderKpiTable, type KpiColumn } from '../../../harness/report/kpi-table.ts';
-import { LEVEL_COLUMNS } from '../../../harness/levels/report.ts';
+import { LEVEL_COLUMNS } from '../../../harness/report/ladder-report.ts';
 
 const core = (p50: number, throughput: number, errorRate = 0, availability = 100) => ({ p50, p95: p50 * 4, p99: p50 * 8, throughput, error_rate: errorRate, availability });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
-import { judgeReload } from '../../../harness/levels/level2.ts';
+import { judgeReload } from '../../../harness/ladder/level2.ts';
 import { memoryIO } from '../helpers.ts';
 import { readRun, SMOKE } from './level-helpers.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
-import { appendQueueColumns, parseQueueDepth, processingRate, type QueueDepth } from '../../../harness/levels/queue.ts';
+import { appendQueueColumns, parseQueueDepth, processingRate, type QueueDepth } from '../../../harness/ladder/queue.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO } from '../helpers.ts';
 import { readRun, SMOKE } from './level-helpers.ts';

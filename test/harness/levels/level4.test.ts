@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
-import { judgeCluster, workersPerNode } from '../../../harness/levels/level4.ts';
+import { judgeCluster, workersPerNode } from '../../../harness/ladder/level4.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO } from '../helpers.ts';
 import { isAlive } from '../../support/sut-process.ts';

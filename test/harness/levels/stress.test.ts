@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
-import { bracket, nextProbeRate, type Probe, type SearchOptions } from '../../../harness/levels/stress.ts';
+import { bracket, nextProbeRate, type Probe, type SearchOptions } from '../../../harness/ladder/stress.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO, startServer, type TestServer } from '../helpers.ts';
 import { readRun } from './level-helpers.ts';

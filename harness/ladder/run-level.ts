@@ -3,13 +3,13 @@ import { withCleanup } from '../env/processes.ts';
 import { EXIT, LoadlabError } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../engine/run-phases.ts';
-import type { CheckReport } from '../report/types.ts';
+import type { CheckReport } from '../report/model.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { startDeployment, type DeploySpec, type StartedDeployment } from './deploy.ts';
+import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import { measureLevel, type LevelRun, type Measured } from './level.ts';
-import type { LevelSettings } from './settings.ts';
-import { createStandardMix } from './scenarios.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
+import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { QueueDepth } from './queue.ts';
 
 /** What a level run can see: the command's streams, the shared series, and the levels already run in this invocation. */

@@ -1,6 +1,6 @@
 // The method line under the KPI table: machine, cores, Node, phase lengths, connections and rates (pure).
-import type { Environment } from '../report/types.ts';
-import type { LevelSettings } from './settings.ts';
+import type { Environment } from './model.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
 
 export interface MethodInputs {
   environment: Environment;

@@ -1,7 +1,7 @@
 // Runs the oracle in a child process so its timers do not share the generator's event loop or CPU accounting.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError } from './errors.ts';
+import { EnvironmentError } from '../errors.ts';
 import type { Oracle, OracleTiming } from './oracle.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./oracle-main.ts', import.meta.url));

@@ -1,18 +1,18 @@
 // Level 3: background jobs on Redis — enqueue rate, processing rate, queue depth per second, and API latency while the jobs run.
 import { performance } from 'node:perf_hooks';
 import { EXIT, LoadlabError } from '../errors.ts';
-import { Monitor } from '../monitor.ts';
-import { createProgress } from '../progress.ts';
-import { verifyScenario } from '../verify.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import { createProgress } from '../report/progress.ts';
+import { verifyScenario } from '../run/verify.ts';
 import { runPhase } from '../engine/run-phases.ts';
 import { runOpen } from '../engine/open.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { PhaseReport } from '../report/types.ts';
-import { startDeployment } from './deploy.ts';
+import type { PhaseReport } from '../report/model.ts';
+import { startDeployment } from '../env/deploy.ts';
 import { planClosedPhases, planOpenPhase, summarizeCore, type LevelRun } from './level.ts';
 import type { LevelContext, LevelDefinition } from './run-level.ts';
-import type { LevelSettings } from './settings.ts';
-import { createEnqueueLoad, createStandardMix, loginOnce } from './scenarios.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
+import { createEnqueueLoad, createStandardMix, loginOnce } from '../scenario/standard-mix.ts';
 import { backlogOf, processingRate, startQueueSampler, type QueueDepth } from './queue.ts';
 
 export const ENQUEUE_TARGET_RPS = 1000;

@@ -1,5 +1,5 @@
 // `loadlab level0`…`level4`, `all`, `cache`, `stress`, `knee`: run the scaling ladder (or one bench), write results, return the exit code.
-import { parseOptions, renderUsage } from '../args.ts';
+import { parseOptions, renderUsage } from './args.ts';
 import { EXIT, LoadlabError, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../engine/run-phases.ts';
@@ -8,20 +8,20 @@ import { renderSeriesCsv } from '../report/series.ts';
 import { renderSummary } from '../report/summary.ts';
 import { validateRunJson } from '../report/validate.ts';
 import { writeRun } from '../report/write.ts';
-import { BENCH_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../levels/settings.ts';
-import { buildBenchReport, ladderInputs, type BenchReportInputs } from '../levels/report.ts';
-import { runLevel, type LevelDefinition } from '../levels/run-level.ts';
-import type { LevelRun } from '../levels/level.ts';
-import { LEVEL0 } from '../levels/level0.ts';
-import { LEVEL1 } from '../levels/level1.ts';
-import { LEVEL2 } from '../levels/level2.ts';
-import { LEVEL3 } from '../levels/level3.ts';
-import { LEVEL4 } from '../levels/level4.ts';
-import type { OptionSpec, ParsedOptions } from '../args.ts';
-import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../levels/benches.ts';
-import { DEFAULT_SLO } from '../levels/stress.ts';
-import { DEFAULT_KNEE } from '../levels/knee.ts';
-import { appendQueueColumns, type QueueDepth } from '../levels/queue.ts';
+import { BENCH_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
+import { buildBenchReport, ladderInputs, type BenchReportInputs } from '../report/ladder-report.ts';
+import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
+import type { LevelRun } from '../ladder/level.ts';
+import { LEVEL0 } from '../ladder/level0.ts';
+import { LEVEL1 } from '../ladder/level1.ts';
+import { LEVEL2 } from '../ladder/level2.ts';
+import { LEVEL3 } from '../ladder/level3.ts';
+import { LEVEL4 } from '../ladder/level4.ts';
+import type { OptionSpec, ParsedOptions } from './args.ts';
+import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../ladder/analyses.ts';
+import { DEFAULT_SLO } from '../ladder/stress.ts';
+import { DEFAULT_KNEE } from '../ladder/knee.ts';
+import { appendQueueColumns, type QueueDepth } from '../ladder/queue.ts';
 
 interface BenchCommand {
   usage: string;

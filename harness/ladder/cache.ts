@@ -1,8 +1,8 @@
 // Cache: flush, run cold, run warm (same ids, same seeds): speed-up of p50 and throughput, hit rate from /metrics for each run.
-import type { PhaseReport } from '../report/types.ts';
-import type { CheckReport } from '../report/types.ts';
+import type { PhaseReport } from '../report/model.ts';
+import type { CheckReport } from '../report/model.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { Phase } from '../plan.ts';
+import type { Phase } from '../run/plan.ts';
 import { EnvironmentError } from '../errors.ts';
 
 /** Reads fall on ids 1..this; the SUT started for the bench holds them all (CACHE_MAX), so a warm run can hit every one. */

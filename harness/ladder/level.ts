@@ -1,15 +1,15 @@
 // The flow every level shares: verify → warm-up → closed phase (throughput) → open phase at a fraction of that capacity.
 import type { CommandIO } from '../io.ts';
-import type { Phase } from '../plan.ts';
+import type { Phase } from '../run/plan.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { CheckReport, PhaseReport } from '../report/types.ts';
+import type { CheckReport, PhaseReport } from '../report/model.ts';
 import type { CoreMetric, ExtraKpi } from '../report/kpi-table.ts';
-import { verifyScenario } from '../verify.ts';
-import { Monitor } from '../monitor.ts';
-import { createProgress } from '../progress.ts';
+import { verifyScenario } from '../run/verify.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import { createProgress } from '../report/progress.ts';
 import { runPhase, type SeriesRow } from '../engine/run-phases.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
-import type { LevelSettings } from './settings.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
 
 /** Where a level sends its load: a deployment it started, or one given with --target. */
 export interface Deployment {

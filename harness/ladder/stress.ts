@@ -1,9 +1,9 @@
 // Stress: a search over the open model's arrival rate for the highest rate that meets the SLO; every probe is listed.
 import type { PhaseResult } from '../engine/phase-result.ts';
-import type { PhaseReport } from '../report/types.ts';
+import type { PhaseReport } from '../report/model.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { CheckReport } from '../report/types.ts';
-import type { Phase } from '../plan.ts';
+import type { CheckReport } from '../report/model.ts';
+import type { Phase } from '../run/plan.ts';
 
 export interface Slo {
   errorRatePct: number;

@@ -1,5 +1,5 @@
 // Parsing of human units on the command line and in scenario files: durations like 500ms, 30s, 2m.
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const SECONDS_PER_UNIT: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };

@@ -1,6 +1,6 @@
 // Command-line options declared as data (type, default, description); parsing and the usage text are generated from them.
-import { UsageError } from './errors.ts';
-import { parseDurationSec } from './units.ts';
+import { UsageError } from '../errors.ts';
+import { parseDurationSec } from '../report/units.ts';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'duration';
 

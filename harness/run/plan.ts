@@ -1,7 +1,7 @@
 // Turns the effective run config into the ordered list of phases to run (pure; `loadlab run --dry-run` prints it).
-import { UsageError } from './errors.ts';
-import { parseDurationSec } from './units.ts';
-import type { StageInput } from './scenario/types.ts';
+import { UsageError } from '../errors.ts';
+import { parseDurationSec } from '../report/units.ts';
+import type { StageInput } from '../scenario/types.ts';
 
 export type LoadModel = 'open' | 'closed';
 

@@ -1,7 +1,7 @@
 // Level 4: M nodes (each a cluster with its own NODE_ID) behind nginx or HAProxy — distribution across nodes and efficiency vs M × Level 2.
 import { availableParallelism } from 'node:os';
 import { Pool } from 'undici';
-import { checkDistribution } from '../checks/distribution.ts';
+import { checkDistribution } from '../stats/distribution.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
 import type { LevelRun } from './level.ts';
 import type { Judgment, LevelDefinition } from './run-level.ts';

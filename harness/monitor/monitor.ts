@@ -1,7 +1,7 @@
 // Samples once a second: the generator's own CPU and event-loop delay, the SUT's process tree, its /ready and /metrics.
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import { sampleTree, type ProcSample } from './monitor/proc.ts';
-import type { GeneratorReport } from './report/types.ts';
+import { sampleTree, type ProcSample } from './proc.ts';
+import type { GeneratorReport } from '../report/model.ts';
 
 /** The saturation rule, written down: mean generator CPU ≥ 90% of one core, or event-loop delay p99 > 50 ms over the phase. */
 export const SATURATION = { cpuPct: 90, eventLoopP99Ms: 50 } as const;

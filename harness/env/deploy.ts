@@ -1,9 +1,9 @@
 // Starts a level's deployment through the env API (services, SUT nodes, load balancer), or wraps --target.
-import { startServices } from '../env/services.ts';
-import { startSut, type SutHandle } from '../env/sut.ts';
-import { startLoadBalancer } from '../env/lb.ts';
-import type { Deployment } from './level.ts';
-import type { LevelSettings } from './settings.ts';
+import { startServices } from './services.ts';
+import { startSut, type SutHandle } from './sut.ts';
+import { startLoadBalancer } from './lb.ts';
+import type { Deployment } from '../ladder/level.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
 
 export interface DeploySpec {
   workers: number;

@@ -1,5 +1,5 @@
 // Threshold expressions as data, k6-style: `p95<200`, `error_rate<0.001`, `rps>1000`, `GET /api/users/:id:p99<=500ms`.
-import { ThresholdError } from './errors.ts';
+import { ThresholdError } from '../errors.ts';
 
 export const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
 export const METRICS = [...LATENCY_METRICS, 'error_rate', 'rps'] as const;

@@ -1,6 +1,6 @@
 // The load the levels send: the standard journey mix, and the task-enqueue load of level 3 (built in code so the credentials match the seed).
-import { parseScenario } from '../scenario/load.ts';
-import type { Scenario } from '../scenario/types.ts';
+import { parseScenario } from './load.ts';
+import type { Scenario } from './types.ts';
 import { VerificationError } from '../errors.ts';
 
 /** Seeded users are user<n>@example.test with one shared password (sut/data/seed-data.ts). */

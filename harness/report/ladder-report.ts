@@ -1,13 +1,13 @@
 // Turns finished levels (or a cache/stress/knee run) into run.json, kpi.md and the console table (pure but for the clock).
 import type { PhaseResult } from '../engine/phase-result.ts';
-import type { CheckReport, Environment, RunJson } from '../report/types.ts';
-import { buildRunJson } from '../report/run-json.ts';
-import { buildKpiRows, renderKpiTable, type KpiColumn } from '../report/kpi-table.ts';
-import type { LevelRun } from './level.ts';
-import { saturationWarnings } from './level.ts';
+import type { CheckReport, Environment, RunJson } from './model.ts';
+import { buildRunJson } from './run-json.ts';
+import { buildKpiRows, renderKpiTable, type KpiColumn } from './kpi-table.ts';
+import type { LevelRun } from '../ladder/level.ts';
+import { saturationWarnings } from '../ladder/level.ts';
 import { describeMethod } from './method.ts';
-import type { LevelSettings } from './settings.ts';
-import { formatValue } from '../report/kpi-table.ts';
+import type { LevelSettings } from '../run/ladder-config.ts';
+import { formatValue } from './kpi-table.ts';
 
 export const LEVEL_COLUMNS = [0, 1, 2, 3, 4].map((n) => ({ key: `level${n}`, title: `Level ${n}` }));
 

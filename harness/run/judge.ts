@@ -1,6 +1,6 @@
 // Thresholds + aggregated figures → checks (pure); the checks decide the exit code.
 import type { AggregateView, Figures } from './aggregate.ts';
-import type { CheckReport } from './report/types.ts';
+import type { CheckReport } from '../report/model.ts';
 import { compare, type Threshold } from './thresholds.ts';
 
 export function judgeThresholds(thresholds: Threshold[], view: AggregateView): CheckReport[] {

@@ -1,6 +1,6 @@
 // The run.json contract (schemaVersion 1) as TypeScript types; report/run.schema.json is its JSON Schema.
 import type { LatencySummaryMs } from '../engine/histogram.ts';
-import type { LoadModel } from '../plan.ts';
+import type { LoadModel } from '../run/plan.ts';
 
 export interface EndpointReport {
   name: string;

@@ -1,6 +1,6 @@
 // Merges the judged phases into one view for thresholds and the summary: histograms merge exactly, counts add (pure).
-import { LatencyHistogram, mergeHistograms, round3, type LatencySummaryMs } from './engine/histogram.ts';
-import type { PhaseResult } from './engine/phase-result.ts';
+import { LatencyHistogram, mergeHistograms, round3, type LatencySummaryMs } from '../engine/histogram.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
 
 export interface Figures {
   latencyMs: LatencySummaryMs;

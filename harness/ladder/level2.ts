@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SutHandle } from '../env/sut.ts';
-import type { PhaseReport } from '../report/types.ts';
+import type { PhaseReport } from '../report/model.ts';
 import type { Judgment, LevelDefinition } from './run-level.ts';
 import { unavailableCount } from './level.ts';
 

@@ -1,10 +1,10 @@
 // Verification before timing: every distinct endpoint of the scenario is called once and its status and body shape checked.
 import { request } from 'undici';
-import { TargetUnreachableError, VerificationError } from './errors.ts';
-import { classifyError, isSuccessStatus } from './engine/accounting.ts';
-import { readPath } from './scenario/template.ts';
-import { prepareRequest, Session } from './scenario/session.ts';
-import type { Scenario, Step } from './scenario/types.ts';
+import { TargetUnreachableError, VerificationError } from '../errors.ts';
+import { classifyError, isSuccessStatus } from '../engine/accounting.ts';
+import { readPath } from '../scenario/template.ts';
+import { prepareRequest, Session } from '../scenario/session.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
 
 export interface VerifiedEndpoint {
   name: string;

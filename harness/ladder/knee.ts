@@ -1,8 +1,8 @@
 // Knee: a closed-model concurrency sweep 1, 2, 4, … that stops where throughput stops rising; the knee and the rule that found it.
-import type { PhaseReport } from '../report/types.ts';
-import type { CheckReport } from '../report/types.ts';
+import type { PhaseReport } from '../report/model.ts';
+import type { CheckReport } from '../report/model.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { Phase } from '../plan.ts';
+import type { Phase } from '../run/plan.ts';
 
 export interface KneeStep {
   connections: number;
