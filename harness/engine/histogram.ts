@@ -1,16 +1,9 @@
 // Latency histogram: an HdrHistogram in microseconds (3 significant digits) with exact count, sum and max, merged exactly.
 import * as hdr from 'hdr-histogram-js';
+import type { LatencySummaryMs } from '../report/model.ts';
 
-/** Percentile summary in milliseconds, the shape run.json uses for `latencyMs`. */
-export interface LatencySummaryMs {
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-}
+export type { LatencySummaryMs };
+
 
 const HIGHEST_US = 3_600_000_000; // one hour: anything slower is clamped, never dropped
 

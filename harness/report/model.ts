@@ -1,6 +1,18 @@
 // The run.json contract (schemaVersion 1) as TypeScript types; report/run.schema.json is its JSON Schema.
-import type { LatencySummaryMs } from '../engine/histogram.ts';
-import type { LoadModel } from '../run/plan.ts';
+// A leaf: every other module may import these types, and this file imports nothing.
+
+export type LoadModel = 'open' | 'closed';
+
+/** Percentile summary in milliseconds, the shape run.json uses for `latencyMs`. */
+export interface LatencySummaryMs {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
 
 export interface EndpointReport {
   name: string;

@@ -2,8 +2,10 @@
 import { UsageError } from '../errors.ts';
 import { parseDurationSec } from '../report/units.ts';
 import type { StageInput } from '../scenario/types.ts';
+import type { LoadModel } from '../report/model.ts';
 
-export type LoadModel = 'open' | 'closed';
+export type { LoadModel };
+
 
 export interface Phase {
   name: string;
