@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type SutConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { PortInUseError, runPrimary } from './runtime/primary.ts';
 import { runWorkerProcess } from './runtime/worker-process.ts';
-import { ServiceError } from './services/errors.ts';
+import { ServiceError } from '../services/errors.ts';
 
 const EXIT_CONFIG = 2;
 const EXIT_ENVIRONMENT = 3;

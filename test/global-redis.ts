@@ -1,8 +1,8 @@
 // Vitest global setup: a real Redis for the whole run — REDIS_URL if set, else a redis-server from
 // PATH on a free port — handed to tests by inject('redisUrl'); '' (tests skip, loudly) only off CI.
 import type { TestProject } from 'vitest/node';
-import { ServiceError } from '../sut/services/errors.ts';
-import { startRedis, type RedisHandle } from '../sut/services/redis.ts';
+import { ServiceError } from '../services/errors.ts';
+import { startRedis, type RedisHandle } from '../services/redis.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

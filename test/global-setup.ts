@@ -2,8 +2,8 @@
 // if set, else the embedded server in its own test data folder — handed to tests by inject().
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../sut/data/seed.ts';
-import { ServiceError, redactUrl } from '../sut/services/errors.ts';
-import { startPostgres, type PostgresHandle } from '../sut/services/postgres.ts';
+import { ServiceError, redactUrl } from '../services/errors.ts';
+import { startPostgres, type PostgresHandle } from '../services/postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

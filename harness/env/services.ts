@@ -2,9 +2,9 @@
 // it, one Redis, shared by every SUT node; a missing one stops the run with exit 3 and the
 // service's own "three ways to get it" message.
 import { prepareDatabase } from '../../sut/data/seed.ts';
-import { ServiceError } from '../../sut/services/errors.ts';
-import { startPostgres, type PostgresHandle } from '../../sut/services/postgres.ts';
-import { startRedis, type RedisHandle } from '../../sut/services/redis.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { startPostgres, type PostgresHandle } from '../../services/postgres.ts';
+import { startRedis, type RedisHandle } from '../../services/redis.ts';
 import { EnvironmentError } from '../errors.ts';
 import { track, untrack } from './processes.ts';
 

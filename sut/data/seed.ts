@@ -2,7 +2,7 @@
 // statements, once: a version row in loadlab_meta makes every later call a single cheap query.
 import pg from 'pg';
 import { hashPassword } from '../auth/password.ts';
-import { redactUrl, serviceMissing } from '../services/errors.ts';
+import { redactUrl, serviceMissing } from '../../services/errors.ts';
 import { LOCK_KEYS, migrate } from './migrate.ts';
 import { isUnavailable } from './pg-errors.ts';
 import { FIRST_NAMES, LAST_NAMES, SEED_EPOCH_MS, TEAM_NOUNS, TEAM_WORDS } from './seed-data.ts';

@@ -2,7 +2,7 @@
 // a restart) and a task end to end through Redis.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { prepareDatabase } from '../../sut/data/seed.ts';
-import { startPostgres, type PostgresHandle } from '../../sut/services/postgres.ts';
+import { startPostgres, type PostgresHandle } from '../../services/postgres.ts';
 import { startSutProcess, type SutProcess } from '../support/sut-process.ts';
 import { TEST_SECRET, testTokens } from '../sut/helpers.ts';
 

@@ -7,7 +7,7 @@ import { createMemoryStore } from '../../sut/data/memory-store.ts';
 import { createTaskQueue, startTaskWorker, type TaskQueue } from '../../sut/jobs/queue.ts';
 import { createReportWork } from '../../sut/jobs/report.ts';
 import { silentLogger } from '../../sut/log.ts';
-import { startEmbeddedRedis, type RedisHandle } from '../../sut/services/redis.ts';
+import { startEmbeddedRedis, type RedisHandle } from '../../services/redis.ts';
 import { auth, call, createTaskTestApp, dropQueue, enqueueReport, uniqueQueueName, waitForTask, waitUntil } from './task-helpers.ts';
 
 const redisUrl = inject('redisUrl');

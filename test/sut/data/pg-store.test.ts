@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../sut/data/migrate.ts';
 import { createPgStore, escapeLike, type PgStore } from '../../../sut/data/pg-store.ts';
 import { UnavailableError } from '../../../sut/errors.ts';
-import { dataRoot, startPostgres, type PostgresHandle } from '../../../sut/services/postgres.ts';
+import { dataRoot, startPostgres, type PostgresHandle } from '../../../services/postgres.ts';
 
 // Its own embedded server, because this test stops and restarts it.
 const dataDir = join(dataRoot(), `postgres-store-test-${randomBytes(4).toString('hex')}`);

@@ -7,7 +7,7 @@ import { migrate } from '../../../sut/data/migrate.ts';
 import { seedCreatedAt, seedMembership, seedName, seedTeamName } from '../../../sut/data/seed-data.ts';
 import { prepareDatabase, seed } from '../../../sut/data/seed.ts';
 import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../../sut/data/store.ts';
-import { ServiceError } from '../../../sut/services/errors.ts';
+import { ServiceError } from '../../../services/errors.ts';
 
 describe('seed (real PostgreSQL)', () => {
   let pool: pg.Pool;

@@ -11,11 +11,11 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ServiceError } from '../../../sut/services/errors.ts';
-import { hydrateSymlinks, prepareBinaries } from '../../../sut/services/postgres-binaries.ts';
-import { isTraversableBy, resolveDataRoot } from '../../../sut/services/postgres-dirs.ts';
-import { isProcessAlive } from '../../../sut/services/postgres-lock.ts';
-import { dataRoot, startPostgres, type PostgresHandle } from '../../../sut/services/postgres.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { hydrateSymlinks, prepareBinaries } from '../../services/postgres-binaries.ts';
+import { isTraversableBy, resolveDataRoot } from '../../services/postgres-dirs.ts';
+import { isProcessAlive } from '../../services/postgres-lock.ts';
+import { dataRoot, startPostgres, type PostgresHandle } from '../../services/postgres.ts';
 
 const dataDir = join(dataRoot(), `postgres-svc-test-${randomBytes(4).toString('hex')}`);
 const handles: PostgresHandle[] = [];

@@ -12,7 +12,7 @@ export interface OsUser {
   gid: number;
 }
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../', import.meta.url)));
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
 

