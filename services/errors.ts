@@ -1,15 +1,24 @@
-// Typed errors for the backing services loadlab starts or connects to (PostgreSQL now, Redis later):
-// one class, one code per failure, and a message a user can act on without reading a stack trace.
+// The one start-failure error of everything loadlab starts (PostgreSQL, Redis, the SUT, a load
+// balancer): one class, one code per failure, and a message a user can act on without a stack trace.
+import { redactUrl } from '../lib/url.ts';
 
-export type ServiceErrorCode = 'SUT_SERVICE_MISSING' | 'SUT_SERVICE_BUSY' | 'SUT_SERVICE_FAILED';
+export { redactUrl };
+
+export type ServiceErrorCode =
+  | 'LOADLAB_SERVICE_MISSING'
+  | 'LOADLAB_SERVICE_BUSY'
+  | 'LOADLAB_SERVICE_FAILED'
+  | 'LOADLAB_SERVICE_PORT_TAKEN';
 
 /** Every code and what it means; callers map all of them to exit code 3 (missing environment). */
 export const SERVICE_ERROR_CODES: Readonly<Record<ServiceErrorCode, { exitCode: number; meaning: string }>> = {
-  SUT_SERVICE_MISSING: { exitCode: 3, meaning: 'a service cannot be started or reached' },
-  SUT_SERVICE_BUSY: { exitCode: 3, meaning: "a service's data folder is in use by another live process" },
-  SUT_SERVICE_FAILED: { exitCode: 3, meaning: 'a service started but then failed (bad data folder, crash on start)' },
+  LOADLAB_SERVICE_MISSING: { exitCode: 3, meaning: 'a service cannot be started or reached' },
+  LOADLAB_SERVICE_BUSY: { exitCode: 3, meaning: "a service's data folder is in use by another live process" },
+  LOADLAB_SERVICE_FAILED: { exitCode: 3, meaning: 'a process started but failed or never became ready' },
+  LOADLAB_SERVICE_PORT_TAKEN: { exitCode: 3, meaning: 'a process could not bind its port: something else holds it' },
 };
 
+/** The services with a "three ways to get it" remedy. */
 export type ServiceName = 'postgres' | 'redis';
 
 /** The three ways to get each service, named once so every message says the same thing. */
@@ -31,33 +40,34 @@ const REMEDIES: Readonly<Record<ServiceName, string>> = {
 
 export class ServiceError extends Error {
   readonly code: ServiceErrorCode;
-  readonly service: ServiceName;
+  /** What failed: 'postgres', 'redis', 'sut', 'nginx', … */
+  readonly service: string;
   readonly exitCode: number;
+  /** The process's last output lines (for a failed start), so a caller can quote them. */
+  readonly outputTail: readonly string[];
+  /** The process's exit code when it exited during start. */
+  readonly processExitCode: number | null;
 
-  constructor(code: ServiceErrorCode, service: ServiceName, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: ServiceErrorCode,
+    service: string,
+    message: string,
+    options: { cause?: unknown; outputTail?: readonly string[]; processExitCode?: number | null } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServiceError';
     this.code = code;
     this.service = service;
     this.exitCode = SERVICE_ERROR_CODES[code].exitCode;
+    this.outputTail = options.outputTail ?? [];
+    this.processExitCode = options.processExitCode ?? null;
   }
 }
 
 /** "PostgreSQL is missing: <reason>." followed by the three ways to get it. */
 export function serviceMissing(service: ServiceName, reason: string, cause?: unknown): ServiceError {
   const label = service === 'postgres' ? 'PostgreSQL' : 'Redis';
-  return new ServiceError('SUT_SERVICE_MISSING', service, `${label} is missing: ${reason}.\n${REMEDIES[service]}`, {
+  return new ServiceError('LOADLAB_SERVICE_MISSING', service, `${label} is missing: ${reason}.\n${REMEDIES[service]}`, {
     cause,
   });
-}
-
-/** Hides the password of a connection URL so it can be printed. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
 }

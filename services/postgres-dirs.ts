@@ -82,7 +82,7 @@ function makeSharedDir(path: string): void {
   mkdirSync(path, { recursive: true, mode: 0o755 });
   const st = statSync(path);
   if (st.uid !== process.getuid?.()) {
-    throw new ServiceError('SUT_SERVICE_FAILED', 'postgres', `${path} belongs to another user (uid ${st.uid}); remove it`);
+    throw new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `${path} belongs to another user (uid ${st.uid}); remove it`);
   }
   chmodSync(path, 0o755); // the umask may have narrowed it
 }
@@ -101,7 +101,7 @@ export function resolveDataRoot(env: NodeJS.ProcessEnv = process.env, runAs?: Os
   }
   if (configured) {
     throw new ServiceError(
-      'SUT_SERVICE_FAILED',
+      'LOADLAB_SERVICE_FAILED',
       'postgres',
       `LOADLAB_DATA_DIR=${configured} is not reachable by the "postgres" user that runs PostgreSQL ` +
         '(a parent folder is private); choose a folder under /var/tmp or unset it',
@@ -116,7 +116,7 @@ export function resolveDataRoot(env: NodeJS.ProcessEnv = process.env, runAs?: Os
 export function assertReachable(dataDir: string, runAs?: OsUser): void {
   if (!runAs || isTraversableBy(dirname(dataDir), runAs)) return;
   throw new ServiceError(
-    'SUT_SERVICE_FAILED',
+    'LOADLAB_SERVICE_FAILED',
     'postgres',
     `${dataDir} is not reachable by the "postgres" user that runs PostgreSQL (a parent folder is private, ` +
       `e.g. /root); use a folder under ${fallbackDataRoot()} or run as a normal user`,

@@ -34,7 +34,7 @@ export async function ensureInitialised(
   if (version !== null) {
     if (Number.parseInt(version, 10) === binaries.majorVersion) return false;
     throw new ServiceError(
-      'SUT_SERVICE_FAILED',
+      'LOADLAB_SERVICE_FAILED',
       'postgres',
       `${dataDir} was created by PostgreSQL ${version.trim()} but the embedded binaries are ${binaries.majorVersion}; ` +
         'delete that folder to re-create it (it is re-seeded automatically)',
@@ -42,7 +42,7 @@ export async function ensureInitialised(
   }
   const empty = await isEmptyDir(dataDir);
   if (empty === false) {
-    throw new ServiceError('SUT_SERVICE_FAILED', 'postgres', `${dataDir} is not empty and not a PostgreSQL data folder`);
+    throw new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `${dataDir} is not empty and not a PostgreSQL data folder`);
   }
   if (empty) await rm(dataDir, { recursive: true });
   run.log(`initialising a new PostgreSQL ${binaries.majorVersion} data folder at ${dataDir}`);

@@ -46,7 +46,7 @@ async function readOwnerPid(lockFile: string): Promise<number> {
 
 /**
  * Takes `<dataDir>.lock` for this process; a lock whose owner is dead is taken over.
- * Returns the release function. Throws SUT_SERVICE_BUSY while a live process holds it.
+ * Returns the release function. Throws LOADLAB_SERVICE_BUSY while a live process holds it.
  */
 export async function acquireDirLock(dataDir: string): Promise<() => Promise<void>> {
   const lockFile = `${dataDir}.lock`;
@@ -64,7 +64,7 @@ export async function acquireDirLock(dataDir: string): Promise<() => Promise<voi
     const owner = await readOwnerPid(lockFile);
     if (Number.isInteger(owner) && isProcessAlive(owner)) {
       throw new ServiceError(
-        'SUT_SERVICE_BUSY',
+        'LOADLAB_SERVICE_BUSY',
         'postgres',
         `the PostgreSQL data folder ${dataDir} is in use by process ${owner}` +
           `${owner === process.pid ? ' (this process)' : ''}; stop it, or give this run its own folder ` +
@@ -74,7 +74,7 @@ export async function acquireDirLock(dataDir: string): Promise<() => Promise<voi
     await unlink(lockFile).catch(() => undefined); // its owner died; retry
     await sleep(POLL_MS * Math.random()); // let a concurrent taker win cleanly
   }
-  throw new ServiceError('SUT_SERVICE_BUSY', 'postgres', `could not take the lock ${lockFile}; remove it if no loadlab runs`);
+  throw new ServiceError('LOADLAB_SERVICE_BUSY', 'postgres', `could not take the lock ${lockFile}; remove it if no loadlab runs`);
 }
 
 /**
@@ -95,7 +95,7 @@ export async function clearStalePostmaster(dataDir: string, log: (line: string) 
   }
   if (kind === 'unknown') {
     throw new ServiceError(
-      'SUT_SERVICE_BUSY',
+      'LOADLAB_SERVICE_BUSY',
       'postgres',
       `${pidFile} names live process ${pid}; stop it (kill -INT ${pid}) or delete the file if it is not PostgreSQL`,
     );
@@ -109,5 +109,5 @@ export async function clearStalePostmaster(dataDir: string, log: (line: string) 
     }
     if (await waitForExit(pid, waitMs)) return;
   }
-  throw new ServiceError('SUT_SERVICE_BUSY', 'postgres', `orphaned PostgreSQL ${pid} on ${dataDir} does not stop; kill it`);
+  throw new ServiceError('LOADLAB_SERVICE_BUSY', 'postgres', `orphaned PostgreSQL ${pid} on ${dataDir} does not stop; kill it`);
 }

@@ -116,7 +116,7 @@ function asServiceError(err: unknown, dataDir: string): ServiceError {
   if (err instanceof ServiceError) return err;
   if (err instanceof ChildFailure) {
     const tail = err.outputTail.length ? `\n  postgres said:\n    ${err.outputTail.join('\n    ')}` : '';
-    return new ServiceError('SUT_SERVICE_FAILED', 'postgres', `PostgreSQL on ${dataDir} ${err.message}${tail}`, {
+    return new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `PostgreSQL on ${dataDir} ${err.message}${tail}`, {
       cause: err,
     });
   }

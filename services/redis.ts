@@ -110,7 +110,7 @@ async function stopAndClean(stopChild: () => Promise<void>, dir: string): Promis
 
 function startFailed(failure: RedisStartFailure): ServiceError {
   const tail = failure.outputTail.length ? `\nLast lines from ${BINARY}:\n  ${failure.outputTail.join('\n  ')}` : '';
-  return new ServiceError('SUT_SERVICE_FAILED', 'redis', `${BINARY} failed to start: ${failure.message}.${tail}`, {
+  return new ServiceError('LOADLAB_SERVICE_FAILED', 'redis', `${BINARY} failed to start: ${failure.message}.${tail}`, {
     cause: failure,
   });
 }

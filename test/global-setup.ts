@@ -20,7 +20,7 @@ async function startTestPostgres(): Promise<PostgresHandle> {
     try {
       return await startPostgres({ name });
     } catch (err) {
-      if (!(err instanceof ServiceError && err.code === 'SUT_SERVICE_BUSY')) throw err;
+      if (!(err instanceof ServiceError && err.code === 'LOADLAB_SERVICE_BUSY')) throw err;
     }
   }
   return startPostgres({ name: TEST_FOLDERS[0] }); // all busy: report the first one's owner

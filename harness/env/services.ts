@@ -61,7 +61,7 @@ async function startDatabase(databaseUrl: string | undefined): Promise<PostgresH
     try {
       return await startPostgres({ databaseUrl, name });
     } catch (err) {
-      if (!(err instanceof ServiceError && err.code === 'SUT_SERVICE_BUSY')) throw err;
+      if (!(err instanceof ServiceError && err.code === 'LOADLAB_SERVICE_BUSY')) throw err;
     }
   }
   return startPostgres({ databaseUrl, name: DATA_FOLDERS.at(-1) });

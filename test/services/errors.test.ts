@@ -14,7 +14,7 @@ describe('service errors', () => {
   it('a missing service names what is missing and the three ways to get it', () => {
     const error = serviceMissing('postgres', 'the binary is gone');
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'SUT_SERVICE_MISSING', service: 'postgres', exitCode: 3 });
+    expect(error).toMatchObject({ code: 'LOADLAB_SERVICE_MISSING', service: 'postgres', exitCode: 3 });
     expect(error.message.split('\n')).toEqual([
       'PostgreSQL is missing: the binary is gone.',
       'Get PostgreSQL one of three ways:',

@@ -71,7 +71,7 @@ describe('startPostgres (embedded)', () => {
   });
 
   it('refuses a second owner while the folder is in use', async () => {
-    await expect(startPostgres({ dataDir, databaseUrl: '' })).rejects.toMatchObject({ code: 'SUT_SERVICE_BUSY' });
+    await expect(startPostgres({ dataDir, databaseUrl: '' })).rejects.toMatchObject({ code: 'LOADLAB_SERVICE_BUSY' });
   });
 
   it('stops: no process left on the folder, port free', async () => {
@@ -134,10 +134,10 @@ describe('startPostgres (embedded)', () => {
 });
 
 describe('startPostgres failures', () => {
-  it('an unreachable DATABASE_URL is a SUT_SERVICE_MISSING error naming the three ways out', async () => {
+  it('an unreachable DATABASE_URL is a LOADLAB_SERVICE_MISSING error naming the three ways out', async () => {
     const error = await startPostgres({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x' }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'SUT_SERVICE_MISSING', exitCode: 3 });
+    expect(error).toMatchObject({ code: 'LOADLAB_SERVICE_MISSING', exitCode: 3 });
     const { message } = error as ServiceError;
     expect(message).toMatch(/PostgreSQL is missing: cannot reach .*127\.0\.0\.1:1.*ECONNREFUSED/);
     expect(message).toMatch(/package manager/);
@@ -146,10 +146,10 @@ describe('startPostgres failures', () => {
     expect(message).not.toContain('secret');
   });
 
-  it('missing binaries are a SUT_SERVICE_MISSING error', async () => {
+  it('missing binaries are a LOADLAB_SERVICE_MISSING error', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'loadlab-nopg-'));
     const attempt = prepareBinaries({ packageRoot: empty, copyRoot: empty, log: () => undefined });
-    await expect(attempt).rejects.toMatchObject({ code: 'SUT_SERVICE_MISSING' });
+    await expect(attempt).rejects.toMatchObject({ code: 'LOADLAB_SERVICE_MISSING' });
     await rm(empty, { recursive: true });
   });
 });

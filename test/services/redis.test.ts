@@ -99,7 +99,7 @@ describe('startRedis without redis-server', () => {
       const error = await startRedis({ env: { PATH: emptyPath } }).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(ServiceError);
       const serviceError = error as ServiceError;
-      expect(serviceError.code).toBe('SUT_SERVICE_MISSING');
+      expect(serviceError.code).toBe('LOADLAB_SERVICE_MISSING');
       expect(serviceError.exitCode).toBe(3);
       expect(serviceError.message).toContain('redis-server is not on PATH');
       expect(serviceError.message).toContain('apt-get install redis-server');
