@@ -1,15 +1,12 @@
 // `loadlab level0`…`level4`, `all`, `cache`, `stress`, `knee`: run the scaling ladder (or one bench), write results, return the exit code.
 import { parseOptions, renderUsage } from './args.ts';
-import { EXIT, LoadlabError, type ExitCode } from '../errors.ts';
+import type { ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
-import type { SeriesRow } from '../engine/run-phases.ts';
-import { collectEnvironment, createRunId } from '../report/environment.ts';
+import type { SeriesRow } from '../report/model.ts';
 import { renderSeriesCsv } from '../report/series.ts';
-import { renderSummary } from '../report/summary.ts';
-import { validateRunJson } from '../report/validate.ts';
-import { writeRun } from '../report/write.ts';
+import { finishRun } from '../run/finish.ts';
 import { BENCH_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
-import { buildBenchReport, ladderInputs, type BenchReportInputs } from '../report/ladder-report.ts';
+import { buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
 import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
 import type { LevelRun } from '../ladder/level.ts';
 import { LEVEL0 } from '../ladder/level0.ts';
@@ -115,7 +112,7 @@ async function runBench(name: string, bench: (typeof BENCHES)[string], argv: str
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const outcome = await bench.run(settings, options, io, series);
-  return finishBench({ kind: `bench-${name}`, startedAt, settings, tableColumns: outcome.columns, ...outcome }, series, io);
+  return finishLadder(`bench-${name}`, startedAt, settings, { tableColumns: outcome.columns, ...outcome }, series, io);
 }
 
 async function runLadder(name: string, all: LevelDefinition[], baselines: string[], argv: string[], io: CommandIO): Promise<ExitCode> {
@@ -128,23 +125,30 @@ async function runLadder(name: string, all: LevelDefinition[], baselines: string
   for (const def of levels) previous.set(def.key, await runLevel(def, settings, { io, series, previous, queueByRow }));
   const runs = [...previous.values()];
   const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
-  return finishBench({ kind: `bench-${name}`, startedAt, settings, ...ladderInputs(runs) }, series, io, csv);
+  return finishLadder(`bench-${name}`, startedAt, settings, ladderInputs(runs), series, io, csv);
 }
 
-export type FinishInputs = Omit<BenchReportInputs, 'id' | 'finishedAt' | 'environment'>;
-
-/** Assembles, validates, writes and prints one bench run; the exit code follows its checks. */
-export function finishBench(inputs: FinishInputs, series: SeriesRow[], io: CommandIO, extraSeriesCsv?: string): ExitCode {
-  const { run, kpiMarkdown } = buildBenchReport({ ...inputs, id: createRunId(inputs.kind, inputs.startedAt), finishedAt: new Date(), environment: collectEnvironment() });
-  const problems = validateRunJson(run);
-  if (problems.length) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `run.json does not match its schema: ${problems.join('; ')}`);
-  const summary = renderSummary(run);
-  const written = writeRun(inputs.settings.outDir, run, {
-    'kpi.md': kpiMarkdown,
-    'series.csv': extraSeriesCsv ?? renderSeriesCsv(series),
-    'summary.txt': `${summary}\n`,
-  });
-  io.stderr.write(`\n${summary}\n\nresults: ${written.dir}\n\n`);
-  io.stdout.write(inputs.settings.json ? `${JSON.stringify(run, null, 2)}\n` : kpiMarkdown);
-  return run.passed ? EXIT.passed : EXIT.failed;
+/** Finishes a ladder or analysis run: KPI rows and kpi.md from its columns, then the one finishRun. */
+function finishLadder(kind: string, startedAt: Date, settings: LevelSettings, inputs: Omit<LadderReportInputs, 'settings'>, series: SeriesRow[], io: CommandIO, seriesCsv?: string): ExitCode {
+  const report = buildLadderReport({ ...inputs, settings });
+  const finished = finishRun(
+    {
+      kind,
+      startedAt,
+      config: report.config,
+      phases: inputs.phases,
+      checks: inputs.checks,
+      kpiRows: report.kpiRows,
+      series,
+      ...(seriesCsv ? { seriesCsv } : {}),
+      outDir: settings.outDir,
+      json: settings.json,
+      render: (run) => {
+        const markdown = report.renderKpiMarkdown(run);
+        return { files: { 'kpi.md': markdown }, stdout: markdown };
+      },
+    },
+    io,
+  );
+  return finished.exitCode;
 }

@@ -1,5 +1,5 @@
 // Summarizes one finished phase (recorder + engine figures + generator samples) into its run.json shape (pure).
-import type { Phase } from '../run/plan.ts';
+import type { OpenFigures, Phase } from './engine.ts';
 import type { EndpointReport, GeneratorReport, PhaseReport } from '../report/model.ts';
 import { round3, type LatencyHistogram } from './histogram.ts';
 import type { Recorder } from './recorder.ts';
@@ -9,14 +9,6 @@ export interface PhaseResult {
   report: PhaseReport;
   histogram: LatencyHistogram;
   endpointHistograms: Map<string, LatencyHistogram>;
-}
-
-export interface OpenFigures {
-  achievedRps: number;
-  lateSends: number;
-  resetRetries: number;
-  lateThresholdMs: number;
-  sendLag: LatencyHistogram;
 }
 
 export interface PhaseInputs {

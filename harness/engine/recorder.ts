@@ -1,18 +1,13 @@
 // The sink both engines feed: per-phase accounting, overall and per-endpoint histograms, and a per-second window.
 import { LatencyHistogram } from './histogram.ts';
+import type { WindowSnapshot } from '../report/model.ts';
+
+export type { WindowSnapshot };
 import { countError, countResponse, countSent, createCounts, type RequestCounts } from './accounting.ts';
 
 export interface EndpointRecord {
   counts: RequestCounts;
   histogram: LatencyHistogram;
-}
-
-/** What happened in one window (normally one second), read and cleared by the progress/series ticker. */
-export interface WindowSnapshot {
-  responses: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
 }
 
 export class Recorder {

@@ -3,10 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { withCleanup } from '../env/processes.ts';
 import type { CommandIO } from '../io.ts';
 import type { Phase } from '../run/plan.ts';
-import { Monitor } from '../monitor/monitor.ts';
-import { createProgress } from '../report/progress.ts';
-import { verifyScenario } from '../run/verify.ts';
-import { runPhase, type SeriesRow } from '../engine/run-phases.ts';
+import type { SeriesRow } from '../report/model.ts';
+import { withSession } from '../run/session.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -27,23 +25,20 @@ export interface BenchOutcome {
   notes: string[];
 }
 
-interface Session {
+interface Deployed {
   dep: StartedDeployment;
   run(phase: Phase): Promise<PhaseResult>;
 }
 
-/** Deploys, verifies `scenario`, and lends `body` a phase runner with one monitor; stops everything afterwards. */
-function withSession<T>(s: LevelSettings, spec: DeploySpec, scenario: Scenario, io: CommandIO, series: SeriesRow[], body: (session: Session) => Promise<T>): Promise<T> {
+/** Deploys, opens a measurement session on `scenario` and lends `body` its phase runner; stops everything afterwards. */
+function withDeployment<T>(s: LevelSettings, spec: DeploySpec, scenario: Scenario, io: CommandIO, series: SeriesRow[], body: (d: Deployed) => Promise<T>): Promise<T> {
   return withCleanup(async () => {
     const dep = await startDeployment(s, spec);
     io.stderr.write(`${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
-    await verifyScenario(dep.url, scenario, s.timeoutMs);
-    const monitor = new Monitor({ sutPids: dep.sutPids });
-    const ctx = { target: dep.url, scenario, timeoutMs: s.timeoutMs, seed: s.seed, monitor, progress: createProgress(io.stderr) };
+    const options = { target: dep.url, scenario, timeoutMs: s.timeoutMs, seed: s.seed, sutPids: dep.sutPids, io, series };
     try {
-      return await body({ dep, run: (phase) => runPhase(phase, ctx, series) });
+      return await withSession(options, (session) => body({ dep, run: (phase) => session.runPhase(phase) }));
     } finally {
-      monitor.stop();
       await dep.stop();
     }
   });
@@ -62,7 +57,7 @@ const productionSpec = (s: LevelSettings): DeploySpec => ({ workers: s.workers, 
 export async function runCacheBench(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
   const workers = s.workersGiven ? s.workers : 1;
   const scenario = createCachedRead(CACHE_ID_RANGE);
-  return withSession(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
+  return withDeployment(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
     const warmup = await run({ name: 'cache warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false });
     const { cold, warm } = cachePhases(s.closedSec, s.connections);
     await flushCache(dep.url, s.adminToken);
@@ -86,7 +81,7 @@ export async function runCacheBench(s: LevelSettings, io: CommandIO, series: Ser
 }
 
 export async function runStressBench(s: LevelSettings, slo: Slo, search: Omit<SearchOptions, 'startRps'> & { startRps?: number }, probeSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
-  return withSession(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+  return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'stress warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     let startRps = search.startRps;
     if (startRps === undefined) {
@@ -112,7 +107,7 @@ export async function runStressBench(s: LevelSettings, slo: Slo, search: Omit<Se
 }
 
 export async function runKneeBench(s: LevelSettings, o: KneeOptions, stepSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
-  return withSession(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+  return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'knee warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     const steps: KneeStep[] = [];
     for (let c = nextConnections(steps, o); c !== undefined; c = nextConnections(steps, o)) {

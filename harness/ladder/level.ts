@@ -4,10 +4,9 @@ import type { Phase } from '../run/plan.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CheckReport, PhaseReport } from '../report/model.ts';
 import type { CoreMetric, ExtraKpi } from '../report/kpi-table.ts';
-import { verifyScenario } from '../run/verify.ts';
-import { Monitor } from '../monitor/monitor.ts';
-import { createProgress } from '../report/progress.ts';
-import { runPhase, type SeriesRow } from '../engine/run-phases.ts';
+import type { SeriesRow } from '../report/model.ts';
+import { withSession, type Session } from '../run/session.ts';
+import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
 
@@ -20,11 +19,22 @@ export interface Deployment {
   description: string;
 }
 
-export interface MeasureOptions {
+/** What a level adds to the shared flow; every hook is optional. */
+export interface LevelHooks {
+  /** The measured load (default: the standard mix). */
+  scenario?: Scenario;
+  /** Checked before timing besides `scenario`. */
+  verify?: Scenario[];
+  /** Judged phases run between the throughput phase and the open phase (Level 3: the enqueue phase). */
+  afterThroughput?(session: Session): Promise<PhaseResult[]>;
+  /** Runs alongside the open phase (reloads, samples, background jobs); its result comes back as `during`. */
+  duringOpen?(open: Phase): Promise<unknown>;
+  /** Runs after the phases, also when they fail (stops samplers); its result comes back as `finished`. */
+  finish?(): Promise<unknown>;
+}
+
+export interface MeasureOptions extends LevelHooks {
   key: string;
-  scenario: Scenario;
-  /** Runs alongside the open phase (reloads, chaos); its result comes back as `during`. */
-  duringOpen?: () => Promise<unknown>;
   openSec?: number;
   series: SeriesRow[];
   io: CommandIO;
@@ -33,10 +43,13 @@ export interface MeasureOptions {
 export interface Measured {
   phases: PhaseResult[];
   closed: PhaseReport;
+  /** What afterThroughput ran, in order. */
+  extra: PhaseReport[];
   open: PhaseReport;
   openRps: number;
   core: Record<CoreMetric, number>;
   during?: unknown;
+  finished?: unknown;
 }
 
 /** A finished level, ready for the KPI table and run.json. */
@@ -65,23 +78,40 @@ export function planOpenPhase(key: string, throughputRps: number, loadFraction: 
 }
 
 export async function measureLevel(dep: Deployment, s: LevelSettings, m: MeasureOptions): Promise<Measured> {
-  const verified = await verifyScenario(dep.url, m.scenario, s.timeoutMs);
-  m.io.stderr.write(`${m.key}: verified ${verified.map((v) => `${v.name} → ${v.status}`).join(', ')}\n`);
-  const monitor = new Monitor({ sutPids: dep.sutPids });
-  const ctx = { target: dep.url, scenario: m.scenario, timeoutMs: s.timeoutMs, seed: s.seed, monitor, progress: createProgress(m.io.stderr) };
+  const scenario = m.scenario ?? createStandardMix();
+  const options = {
+    target: dep.url,
+    scenario,
+    verify: [scenario, ...(m.verify ?? [])],
+    timeoutMs: s.timeoutMs,
+    seed: s.seed,
+    sutPids: dep.sutPids,
+    io: m.io,
+    label: m.key,
+    series: m.series,
+  };
+  let measured: Omit<Measured, 'finished'>;
+  let finished: unknown;
   try {
-    const phases: PhaseResult[] = [];
-    for (const phase of planClosedPhases(m.key, s)) phases.push(await runPhase(phase, ctx, m.series));
-    const closed = phases[1]!.report;
-    const openPhase = planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec);
-    const [open, during] = await Promise.allSettled([runPhase(openPhase, ctx, m.series), m.duringOpen?.()]);
-    if (open.status === 'rejected') throw open.reason;
-    if (during.status === 'rejected') throw during.reason;
-    phases.push(open.value);
-    return { phases, closed, open: open.value.report, openRps: openPhase.targetRps!, core: summarizeCore(closed, open.value.report), during: during.value };
+    measured = await withSession(options, async (session) => {
+      const phases: PhaseResult[] = [];
+      for (const phase of planClosedPhases(m.key, s)) phases.push(await session.runPhase(phase));
+      const closed = phases[1]!.report;
+      const extra = (await m.afterThroughput?.(session)) ?? [];
+      phases.push(...extra);
+      const openPhase = planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec);
+      const [open, during] = await Promise.allSettled([session.runPhase(openPhase), m.duringOpen?.(openPhase)]);
+      if (open.status === 'rejected') throw open.reason;
+      if (during.status === 'rejected') throw during.reason;
+      phases.push(open.value);
+      const core = summarizeCore(closed, open.value.report);
+      const openRps = openPhase.targetRps!;
+      return { phases, closed, extra: extra.map((p) => p.report), open: open.value.report, openRps, core, during: during.value };
+    });
   } finally {
-    monitor.stop();
+    finished = await m.finish?.();
   }
+  return { ...measured, finished };
 }
 
 /**

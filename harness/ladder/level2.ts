@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SutHandle } from '../env/sut.ts';
 import type { PhaseReport } from '../report/model.ts';
-import type { Judgment, LevelDefinition } from './run-level.ts';
+import type { ReloadFigures } from '../report/figures.ts';
+import type { LevelDefinition } from './run-level.ts';
 import { unavailableCount } from './level.ts';
 
 /** Steady load before the first reload, so the reloads happen under load rather than at the phase's start. */
@@ -22,10 +23,11 @@ export interface ReloadOutcome {
 
 export const LEVEL2: LevelDefinition = {
   key: 'level2',
-  title: 'Level 2',
   deploy: (s) => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' } }),
   openSec: (s) => (s.target ? s.openSec : Math.max(s.openSec, s.reloads * MIN_OPEN_SEC_PER_RELOAD + 2)),
-  duringOpen: (dep, s) => (dep.suts[0] ? restartUnderLoad(dep.suts[0], s.reloads, s.chaos === 'kill' ? 'kill' : 'reload') : Promise.resolve(undefined)),
+  prepare: (dep, s) => ({
+    duringOpen: () => (dep.suts[0] ? restartUnderLoad(dep.suts[0], s.reloads, s.chaos === 'kill' ? 'kill' : 'reload') : Promise.resolve(undefined)),
+  }),
   judge: (measured, _dep, s) => judgeReload(measured.open, measured.during as ReloadOutcome | undefined, s.reloads),
 };
 
@@ -61,28 +63,33 @@ async function killAndWaitForReplacements(sut: SutHandle): Promise<void> {
 }
 
 /** The reload check (pure): every reload finished inside the open phase, and not one request failed or went unanswered. */
-export function judgeReload(open: PhaseReport, outcome: ReloadOutcome | undefined, requested: number): Judgment {
-  if (!outcome) {
-    return { notes: ['Level 2: --target deployment, so loadlab sent no SIGHUP: the reload check did not run.'], extras: [{ metric: 'Reload: failed requests', target: `= 0 (${requested} reloads)`, value: null, unit: '', status: 'warn' }] };
-  }
+export function judgeReload(open: PhaseReport, outcome: ReloadOutcome | undefined, requested: number): ReloadFigures {
+  if (!outcome) return { kind: 'reload', method: 'none', requested };
   const r = open.requests;
   const lost = r.failed + r.inFlight;
   const inPhase = outcome.finishedAtMs.filter((ms) => ms <= open.durationSec * 1000).length;
-  const availabilityPct = r.sent === 0 ? 0 : ((r.sent - unavailableCount(open) - r.inFlight) / r.sent) * 100;
+  const unavailable = unavailableCount(open);
+  const availabilityPct = r.sent === 0 ? 0 : ((r.sent - unavailable - r.inFlight) / r.sent) * 100;
   const passed = outcome.done >= requested && inPhase >= requested && lost === 0 && !outcome.error;
-  const what = outcome.kind === 'reload' ? 'rolling reloads (SIGHUP)' : 'non-graceful restarts (SIGKILL of every worker)';
-  const errors = [...Object.entries(r.byStatus).filter(([st]) => Number(st) >= 400), ...Object.entries(r.byError)].map(([k, v]) => `${k}×${v}`).join(' ');
-  const detail =
-    `${outcome.done}/${requested} ${what} finished (at ${outcome.finishedAtMs.map((ms) => `${(ms / 1000).toFixed(1)}s`).join(', ') || '—'}; ${inPhase} inside the ${open.durationSec}s open phase at ${open.targetRps} req/s); ` +
-    `failed ${r.failed}${errors ? ` (${errors})` : ''}, unanswered ${r.inFlight} of ${r.sent}; availability ${availabilityPct.toFixed(3)}%` +
-    (open.resetRetries ? `; ${open.resetRetries} resent once after a keep-alive reset (as a load balancer would)` : '') +
-    (outcome.error ? `; error: ${outcome.error}` : '');
+  const errorsByKind = Object.fromEntries([...Object.entries(r.byStatus).filter(([st]) => Number(st) >= 400), ...Object.entries(r.byError)]);
   return {
-    notes: [`Level 2: its latency rows cover the whole open phase, the ${outcome.done} ${outcome.kind === 'reload' ? 'reloads' : 'restarts'} included (a new worker starting competes with the others for the cores).`],
-    checks: [{ name: 'level2 reload', passed, value: lost, target: 0, detail }],
-    extras: [
-      { metric: 'Reload: failed requests', target: `= 0 (${requested} reloads)`, value: lost, unit: '', status: passed ? 'pass' : 'fail' },
-      { metric: 'Reload: availability over the phase', target: { op: '>=', value: 100, unit: '%' }, value: Math.round(availabilityPct * 1000) / 1000, unit: '%', status: passed ? 'pass' : 'fail' },
-    ],
+    kind: 'reload',
+    method: outcome.kind,
+    requested,
+    done: outcome.done,
+    finishedAtMs: outcome.finishedAtMs,
+    inPhase,
+    openDurationSec: open.durationSec,
+    targetRps: open.targetRps ?? 0,
+    sent: r.sent,
+    failed: r.failed,
+    inFlight: r.inFlight,
+    lost,
+    unavailable,
+    availabilityPct,
+    resetRetries: open.resetRetries ?? 0,
+    errorsByKind,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    verdict: { name: 'level2 reload', passed, value: lost, target: 0 },
   };
 }

@@ -1,87 +1,92 @@
 // Level 3: background jobs on Redis — enqueue rate, processing rate, queue depth per second, and API latency while the jobs run.
 import { performance } from 'node:perf_hooks';
-import { EXIT, LoadlabError } from '../errors.ts';
-import { Monitor } from '../monitor/monitor.ts';
-import { createProgress } from '../report/progress.ts';
-import { verifyScenario } from '../run/verify.ts';
-import { runPhase } from '../engine/run-phases.ts';
-import { runOpen } from '../engine/open.ts';
-import type { ExtraKpi } from '../report/kpi-table.ts';
+import { openEngine } from '../engine/engine.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
+import { Recorder } from '../engine/recorder.ts';
+import type { QueueFigures } from '../report/figures.ts';
 import type { PhaseReport } from '../report/model.ts';
-import { startDeployment } from '../env/deploy.ts';
-import { planClosedPhases, planOpenPhase, summarizeCore, type LevelRun } from './level.ts';
-import type { LevelContext, LevelDefinition } from './run-level.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
-import { createEnqueueLoad, createStandardMix, loginOnce } from '../scenario/standard-mix.ts';
+import type { Session } from '../run/session.ts';
+import { createEnqueueLoad, loginOnce } from '../scenario/standard-mix.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { LevelHooks } from './level.ts';
+import type { LevelContext, LevelDefinition } from './run-level.ts';
 import { backlogOf, processingRate, startQueueSampler, type QueueDepth } from './queue.ts';
+import type { StartedDeployment } from '../env/deploy.ts';
 
 export const ENQUEUE_TARGET_RPS = 1000;
 
-export const LEVEL3: LevelDefinition = {
-  key: 'level3',
-  title: 'Level 3',
-  deploy: (s) => ({ workers: s.workers, needRedis: true, env: { CACHE: 'on' } }),
-  run: runLevel3,
-};
+/** What Level 3's hooks saw: queue samples, when the enqueue and open phases started, the background client's count. */
+export interface QueueRun {
+  samples: QueueDepth[];
+  enqueueStartMs: number;
+  openStartMs: number;
+  background?: { jobs: number; achievedRps: number };
+}
 
 /** warm-up → throughput (standard mix) → enqueue (POST /api/tasks, closed) → latency (standard mix, open) while the backlog is processed. */
-async function runLevel3(s: LevelSettings, ctx: LevelContext): Promise<LevelRun> {
-  const dep = await startDeployment(s, LEVEL3.deploy(s));
-  ctx.io.stderr.write(`level3: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
-  if (s.chaos === 'fail') throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, 'level3: --chaos fail: failing on purpose after the deployment started');
-  const mix = createStandardMix();
+export const LEVEL3: LevelDefinition = {
+  key: 'level3',
+  deploy: (s) => ({ workers: s.workers, needRedis: true, env: { CACHE: 'on' } }),
+  prepare: prepareQueueHooks,
+  judge: (measured) => judgeQueue(measured.extra[0]!, measured.open, measured.finished as QueueRun),
+};
+
+async function prepareQueueHooks(dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<LevelHooks> {
   const enqueue = createEnqueueLoad(await loginOnce(dep.url, s.timeoutMs));
-  await verifyScenario(dep.url, mix, s.timeoutMs);
-  await verifyScenario(dep.url, enqueue, s.timeoutMs);
   const sampler = startQueueSampler(new URL('/metrics', dep.url).toString(), () => ctx.series.length);
-  const monitor = new Monitor({ sutPids: dep.sutPids });
-  const base = { target: dep.url, timeoutMs: s.timeoutMs, seed: s.seed, monitor, progress: createProgress(ctx.io.stderr) };
-  try {
-    const [warm, closed] = [await runPhase(planClosedPhases('level3', s)[0]!, { ...base, scenario: mix }, ctx.series), await runPhase(planClosedPhases('level3', s)[1]!, { ...base, scenario: mix }, ctx.series)];
-    const enqueueStartMs = performance.now();
-    const enq = await runPhase({ name: 'level3 enqueue', model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: true }, { ...base, scenario: enqueue }, ctx.series);
-    const openPhase = planOpenPhase('level3', closed.report.throughputRps, s.loadFraction, s.openSec);
-    const openStartMs = performance.now();
-    // Jobs keep arriving (half the enqueue rate, off the record) so the open phase measures the API while jobs run.
-    const background = runOpen({ target: dep.url, scenario: enqueue, targetRps: Math.max(1, Math.round(enq.report.throughputRps / 2)), durationSec: openPhase.durationSec, timeoutMs: s.timeoutMs, seed: s.seed + 1 });
-    const [open, jobs] = await Promise.all([runPhase(openPhase, { ...base, scenario: mix }, ctx.series), background]);
-    await sampler.stop();
-    for (const [row, depth] of sampler.byRow) ctx.queueByRow.set(row, depth);
-    const judged = judgeQueue(enq.report, open.report, sampler.samples, enqueueStartMs, openStartMs);
-    judged.notes.push(`Level 3: during the open phase a second open-model client enqueued ${jobs.recorder.counts.completed} more jobs at ${Math.round(jobs.achievedRps)}/s (half the enqueue rate; not in the latency figures).`);
-    await dep.stop();
-    return {
-      key: 'level3',
-      title: 'Level 3',
-      deployment: `${dep.description}, TASK_CONCURRENCY per worker as configured`,
-      measured: { phases: [warm, closed, enq, open], closed: closed.report, open: open.report, openRps: openPhase.targetRps!, core: summarizeCore(closed.report, open.report) },
-      checks: [],
-      ...judged,
-    };
-  } finally {
-    monitor.stop();
-    await sampler.stop();
-  }
+  const run: QueueRun = { samples: sampler.samples, enqueueStartMs: 0, openStartMs: 0 };
+  let enqueued: PhaseReport | undefined;
+  return {
+    verify: [enqueue],
+    async afterThroughput(session: Session): Promise<PhaseResult[]> {
+      run.enqueueStartMs = performance.now();
+      const phase = { name: 'level3 enqueue', model: 'closed' as const, connections: s.connections, durationSec: s.closedSec, judged: true };
+      const result = await session.runPhase(phase, enqueue);
+      enqueued = result.report;
+      return [result];
+    },
+    async duringOpen(open) {
+      run.openStartMs = performance.now();
+      // Jobs keep arriving (half the enqueue rate, off the record) so the open phase measures the API while jobs run.
+      run.background = await enqueueInBackground(dep.url, enqueue, s, Math.max(1, Math.round((enqueued?.throughputRps ?? 0) / 2)), open.durationSec);
+    },
+    async finish() {
+      await sampler.stop();
+      for (const [row, depth] of sampler.byRow) ctx.queueByRow.set(row, depth);
+      return run;
+    },
+  };
+}
+
+async function enqueueInBackground(url: string, scenario: Scenario, s: LevelSettings, targetRps: number, durationSec: number) {
+  const recorder = new Recorder();
+  const phase = { name: 'level3 background enqueue', model: 'open' as const, targetRps, durationSec, judged: false };
+  const run = await openEngine.run(phase, { target: url, scenario, recorder, timeoutMs: s.timeoutMs, seed: s.seed + 1 });
+  return { jobs: recorder.counts.completed, achievedRps: run.open?.achievedRps ?? 0 };
 }
 
 /** Enqueue rate, processing rate, queue depth and how much of the open phase ran with jobs in the queue (pure). */
-export function judgeQueue(enq: PhaseReport, open: PhaseReport, samples: QueueDepth[], enqueueStartMs: number, openStartMs: number): { extras: ExtraKpi[]; notes: string[] } {
+export function judgeQueue(enq: PhaseReport, open: PhaseReport, run: QueueRun): QueueFigures {
+  const { samples, enqueueStartMs, openStartMs } = run;
   const accepted = enq.requests.completed;
-  const { ratePerSec, drainedAtMs } = processingRate(samples.filter((x) => x.atMs <= openStartMs), accepted, enqueueStartMs);
-  const maxDepth = samples.length ? Math.max(...samples.map(backlogOf)) : null;
+  const beforeOpen = samples.filter((x) => x.atMs <= openStartMs);
+  const { ratePerSec, drainedAtMs } = processingRate(beforeOpen, accepted, enqueueStartMs);
   const openEndMs = openStartMs + open.durationSec * 1000;
   const inOpen = samples.filter((x) => x.atMs >= openStartMs && x.atMs <= openEndMs);
-  const busySec = inOpen.filter((x) => backlogOf(x) > 0).length;
-  const failedEnqueues = enq.requests.failed ? `; ${enq.requests.failed} enqueue requests failed (${JSON.stringify({ ...enq.requests.byStatus, ...enq.requests.byError })})` : '';
   return {
-    extras: [
-      { metric: 'Enqueue rate (POST /api/tasks)', target: { op: '>=', value: ENQUEUE_TARGET_RPS, unit: 'jobs/s' }, value: enq.throughputRps, unit: 'jobs/s' },
-      { metric: 'Processing rate', target: 'info', value: ratePerSec, unit: 'jobs/s', status: ratePerSec === null ? 'warn' : 'pass' },
-      { metric: 'Queue depth, max', target: 'info', value: maxDepth, unit: 'jobs', status: maxDepth === null ? 'warn' : 'pass' },
-    ],
-    notes: [
-      `Level 3: ${accepted} jobs enqueued in ${enq.durationSec}s${failedEnqueues}; processing rate = (jobs enqueued − growth of the backlog) ÷ time, from the enqueue phase's start until the backlog ${drainedAtMs === null ? 'was last sampled (it never drained)' : `drained (${((drainedAtMs - enqueueStartMs) / 1000).toFixed(1)}s)`}; ` +
-        `jobs were queued or running in ${busySec} of the ${inOpen.length} one-second samples of the open phase, whose latency is the API's while jobs run; queue depth per second is in series.csv (queue_waiting, queue_active).`,
-    ],
+    kind: 'queue',
+    enqueueRps: enq.throughputRps,
+    enqueueTargetRps: ENQUEUE_TARGET_RPS,
+    accepted,
+    enqueueDurationSec: enq.durationSec,
+    failedEnqueues: enq.requests.failed,
+    enqueueErrors: { ...enq.requests.byStatus, ...enq.requests.byError },
+    processingRatePerSec: ratePerSec,
+    drainedAfterSec: drainedAtMs === null ? null : (drainedAtMs - enqueueStartMs) / 1000,
+    maxDepth: samples.length ? Math.max(...samples.map(backlogOf)) : null,
+    openSamples: inOpen.length,
+    busySamples: inOpen.filter((x) => backlogOf(x) > 0).length,
+    ...(run.background ? { background: run.background } : {}),
   };
 }

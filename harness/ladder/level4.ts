@@ -21,7 +21,7 @@ export const LEVEL4: LevelDefinition = {
   key: 'level4',
   title: 'Level 4',
   deploy: (s) => ({ workers: workersPerNode(s.workersGiven ? s.workers : undefined, s.nodes), nodes: s.nodes, needRedis: false, env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' } }),
-  duringOpen: (dep) => sampleNodeIds(dep.url, DISTRIBUTION_SAMPLE, SAMPLE_CONNECTIONS),
+  prepare: (dep) => ({ duringOpen: () => sampleNodeIds(dep.url, DISTRIBUTION_SAMPLE, SAMPLE_CONNECTIONS) }),
   judge: (measured, dep, s, ctx) =>
     judgeCluster(measured.during as NodeSample, measured.closed.throughputRps, ctx.previous.get('level2'), s.target ? undefined : dep.suts.map((sut) => sut.nodeId)),
 };

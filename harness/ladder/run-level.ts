@@ -2,14 +2,11 @@
 import { withCleanup } from '../env/processes.ts';
 import { EXIT, LoadlabError } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
-import type { SeriesRow } from '../engine/run-phases.ts';
-import type { CheckReport } from '../report/model.ts';
+import type { CheckReport, SeriesRow } from '../report/model.ts';
 import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { Scenario } from '../scenario/types.ts';
 import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
-import { measureLevel, type LevelRun, type Measured } from './level.ts';
+import { measureLevel, type LevelHooks, type LevelRun, type Measured } from './level.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
-import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { QueueDepth } from './queue.ts';
 
 /** What a level run can see: the command's streams, the shared series, and the levels already run in this invocation. */
@@ -31,32 +28,31 @@ export interface LevelDefinition {
   key: string;
   title: string;
   deploy(s: LevelSettings): DeploySpec;
-  scenario?: (dep: StartedDeployment, s: LevelSettings) => Promise<Scenario> | Scenario;
+  /** Extra description of the deployment for the method line. */
+  describe?(s: LevelSettings): string;
+  /** The level's hooks into the shared flow, made once its deployment is up (Level 3 logs in and starts a sampler). */
+  prepare?(dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<LevelHooks> | LevelHooks;
   openSec?(s: LevelSettings): number;
-  duringOpen?(dep: StartedDeployment, s: LevelSettings): Promise<unknown>;
   judge?(measured: Measured, dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<Judgment> | Judgment;
-  /** A level whose phases differ from the shared flow runs them itself (inside the same cleanup). */
-  run?(s: LevelSettings, ctx: LevelContext): Promise<LevelRun>;
 }
 
 export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelContext): Promise<LevelRun> {
   return withCleanup(async () => {
-    if (def.run) return def.run(s, ctx);
     ctx.io.stderr.write(`${def.key}: starting ${s.target ? `against ${s.target}` : 'its deployment'}…\n`);
     const dep = await startDeployment(s, def.deploy(s));
     ctx.io.stderr.write(`${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
     if (s.chaos === 'fail') throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `${def.key}: --chaos fail: failing on purpose after the deployment started`);
-    const scenario = def.scenario ? await def.scenario(dep, s) : createStandardMix();
+    const hooks = def.prepare ? await def.prepare(dep, s, ctx) : {};
     const measured = await measureLevel(dep, s, {
+      ...hooks,
       key: def.key,
-      scenario,
       series: ctx.series,
       io: ctx.io,
       ...(def.openSec ? { openSec: def.openSec(s) } : {}),
-      ...(def.duringOpen ? { duringOpen: () => def.duringOpen!(dep, s) } : {}),
     });
     const judged = def.judge ? await def.judge(measured, dep, s, ctx) : {};
     await dep.stop();
-    return { key: def.key, title: def.title, deployment: dep.description, measured, checks: judged.checks ?? [], extras: judged.extras ?? [], notes: judged.notes ?? [] };
+    const deployment = def.describe ? `${dep.description}, ${def.describe(s)}` : dep.description;
+    return { key: def.key, title: def.title, deployment, measured, checks: judged.checks ?? [], extras: judged.extras ?? [], notes: judged.notes ?? [] };
   });
 }

@@ -1,7 +1,9 @@
 // Samples once a second: the generator's own CPU and event-loop delay, the SUT's process tree, its /ready and /metrics.
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { sampleTree, type ProcSample } from './proc.ts';
-import type { GeneratorReport } from '../report/model.ts';
+import type { GeneratorReport, MonitorSample } from '../report/model.ts';
+
+export type { MonitorSample };
 
 /** The saturation rule, written down: mean generator CPU ≥ 90% of one core, or event-loop delay p99 > 50 ms over the phase. */
 export const SATURATION = { cpuPct: 90, eventLoopP99Ms: 50 } as const;
@@ -19,14 +21,6 @@ export interface MonitorOptions {
   readyUrl?: string;
 }
 
-export interface MonitorSample {
-  generatorCpuPct: number;
-  eventLoopP99Ms: number;
-  sutCpuPct?: number;
-  sutRssMb?: number;
-  readyStatus?: number | 'down';
-  metricsOk?: boolean;
-}
 
 export class Monitor {
   private readonly loop: IntervalHistogram;

@@ -1,7 +1,6 @@
-// Turns finished levels (or a cache/stress/knee run) into run.json, kpi.md and the console table (pure but for the clock).
+// Turns finished levels (or a cache/stress/knee run) into KPI rows, the effective config and kpi.md (pure).
 import type { PhaseResult } from '../engine/phase-result.ts';
-import type { CheckReport, Environment, RunJson } from './model.ts';
-import { buildRunJson } from './run-json.ts';
+import type { CheckReport, KpiRow, RunJson } from './model.ts';
 import { buildKpiRows, renderKpiTable, type KpiColumn } from './kpi-table.ts';
 import type { LevelRun } from '../ladder/level.ts';
 import { saturationWarnings } from '../ladder/level.ts';
@@ -11,12 +10,7 @@ import { formatValue } from './kpi-table.ts';
 
 export const LEVEL_COLUMNS = [0, 1, 2, 3, 4].map((n) => ({ key: `level${n}`, title: `Level ${n}` }));
 
-export interface BenchReportInputs {
-  id: string;
-  kind: string;
-  startedAt: Date;
-  finishedAt: Date;
-  environment: Environment;
+export interface LadderReportInputs {
   settings: LevelSettings;
   phases: PhaseResult[];
   checks: CheckReport[];
@@ -27,33 +21,30 @@ export interface BenchReportInputs {
   notes: string[];
 }
 
-export interface BenchReport {
-  run: RunJson;
-  kpiMarkdown: string;
+export interface LadderReport {
+  kpiRows: KpiRow[];
+  config: Record<string, unknown>;
+  /** kpi.md (also the console table) for the finished run.json: its id, verdict and environment. */
+  renderKpiMarkdown(run: RunJson): string;
 }
 
-export function buildBenchReport(i: BenchReportInputs): BenchReport {
-  const rows = buildKpiRows(i.columns, i.settings.targets);
-  const run = buildRunJson({
-    id: i.id,
-    kind: i.kind,
-    startedAt: i.startedAt,
-    finishedAt: i.finishedAt,
-    environment: i.environment,
-    config: describeSettings(i.settings),
-    phases: i.phases,
-    checks: i.checks,
-    kpiRows: rows,
-  });
+export function buildLadderReport(i: LadderReportInputs): LadderReport {
+  const kpiRows = buildKpiRows(i.columns, i.settings.targets);
   const warnings = i.columns.flatMap((c) => saturationWarnings(c.title, i.phases.filter((p) => p.report.name.startsWith(`${c.key} `)).map((p) => p.report)));
   const checkLines = i.checks.map((c) => `${c.passed ? '✅' : '❌'} check ${c.name}: ${c.detail}`);
-  const method = describeMethod({ environment: i.environment, settings: i.settings, runs: i.methodRuns, ladder: i.tableColumns === LEVEL_COLUMNS });
-  const kpiMarkdown = renderKpiTable(rows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
-  return { run, kpiMarkdown: `# loadlab ${i.kind} ${i.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${kpiMarkdown}\n` };
+  return {
+    kpiRows,
+    config: describeSettings(i.settings),
+    renderKpiMarkdown(run) {
+      const method = describeMethod({ environment: run.environment, settings: i.settings, runs: i.methodRuns, ladder: i.tableColumns === LEVEL_COLUMNS });
+      const table = renderKpiTable(kpiRows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
+      return `# loadlab ${run.kind} ${run.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${table}\n`;
+    },
+  };
 }
 
 /** The ladder's columns, checks, notes and method fragments from its finished levels. */
-export function ladderInputs(runs: LevelRun[]): Pick<BenchReportInputs, 'phases' | 'checks' | 'columns' | 'tableColumns' | 'methodRuns' | 'notes'> {
+export function ladderInputs(runs: LevelRun[]): Pick<LadderReportInputs, 'phases' | 'checks' | 'columns' | 'tableColumns' | 'methodRuns' | 'notes'> {
   return {
     phases: runs.flatMap((r) => r.measured.phases),
     checks: runs.flatMap((r) => r.checks),

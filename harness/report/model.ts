@@ -97,3 +97,29 @@ export interface RunJson {
   checks: CheckReport[];
   kpi: { rows: KpiRow[] };
 }
+
+/** One sample of the monitor (about once a second): the generator's own load and the SUT's. */
+export interface MonitorSample {
+  generatorCpuPct: number;
+  eventLoopP99Ms: number;
+  sutCpuPct?: number;
+  sutRssMb?: number;
+  readyStatus?: number | 'down';
+  metricsOk?: boolean;
+}
+
+/** What happened in one window (normally one second), read and cleared by the progress/series ticker. */
+export interface WindowSnapshot {
+  responses: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** One row of series.csv: one second of one phase. */
+export interface SeriesRow {
+  second: number;
+  phase: string;
+  window: WindowSnapshot;
+  sample: MonitorSample;
+}

@@ -1,5 +1,5 @@
 // Renders the per-second series as CSV (pure).
-import type { SeriesRow } from '../engine/run-phases.ts';
+import type { SeriesRow } from './model.ts';
 
 const HEADER = ['second', 'phase', 'rps', 'p50_ms', 'p99_ms', 'errors', 'generator_cpu_pct', 'event_loop_p99_ms', 'sut_cpu_pct', 'sut_rss_mb', 'ready_status'];
 

@@ -2,22 +2,9 @@
 import { UsageError } from '../errors.ts';
 import { parseDurationSec } from '../report/units.ts';
 import type { StageInput } from '../scenario/types.ts';
-import type { LoadModel } from '../report/model.ts';
+import type { LoadModel, Phase } from '../engine/engine.ts';
 
-export type { LoadModel };
-
-
-export interface Phase {
-  name: string;
-  model: LoadModel;
-  durationSec: number;
-  targetRps?: number;
-  /** Open model only: ramp linearly from this rate to targetRps. */
-  fromRps?: number;
-  connections?: number;
-  /** Warm-up phases are run and reported but not judged against thresholds. */
-  judged: boolean;
-}
+export type { LoadModel, Phase };
 
 export interface LoadSpec {
   targetRps?: number;

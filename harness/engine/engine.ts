@@ -1,0 +1,106 @@
+// The one interface both load models implement (as undici's Dispatcher is implemented by Client, Pool and Agent):
+// run one phase against a target, feeding every request into a Recorder.
+import type { LoadModel } from '../report/model.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { LatencyHistogram } from './histogram.ts';
+import type { Recorder } from './recorder.ts';
+import { runClosed } from './closed.ts';
+import { runOpen } from './open.ts';
+
+export type { LoadModel };
+
+/** One phase of load: what an engine is asked to run. */
+export interface Phase {
+  name: string;
+  model: LoadModel;
+  durationSec: number;
+  targetRps?: number;
+  /** Open model only: ramp linearly from this rate to targetRps. */
+  fromRps?: number;
+  connections?: number;
+  /** Warm-up phases are run and reported but not judged against thresholds. */
+  judged: boolean;
+}
+
+export interface EngineContext {
+  target: string;
+  scenario: Scenario;
+  recorder: Recorder;
+  timeoutMs?: number;
+  /** Open model: a send later than this after its intended time counts as late. */
+  lateThresholdMs?: number;
+  seed?: number;
+}
+
+/** Open-model figures beside the recorder's: how well the schedule was kept. */
+export interface OpenFigures {
+  achievedRps: number;
+  lateSends: number;
+  resetRetries: number;
+  lateThresholdMs: number;
+  sendLag: LatencyHistogram;
+}
+
+/** What an engine reports about a phase beyond the recorder's counts and histograms. */
+export interface EngineRun {
+  elapsedSec: number;
+  open?: OpenFigures;
+  /** Closed model: each connection's first response (connect + client start-up), kept apart. */
+  firstResponse?: LatencyHistogram;
+}
+
+export interface LoadEngine {
+  readonly model: LoadModel;
+  run(phase: Phase, ctx: EngineContext): Promise<EngineRun>;
+}
+
+const DEFAULT_LATE_THRESHOLD_MS = 2;
+
+/** Constant arrival rate on a fixed schedule; latency from each request's intended send time. */
+export const openEngine: LoadEngine = {
+  model: 'open',
+  async run(phase, ctx) {
+    const lateThresholdMs = ctx.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS;
+    const startedMs = performance.now();
+    const open = await runOpen({
+      target: ctx.target,
+      scenario: ctx.scenario,
+      recorder: ctx.recorder,
+      targetRps: requireLoad(phase, phase.targetRps),
+      fromRps: phase.fromRps,
+      durationSec: phase.durationSec,
+      timeoutMs: ctx.timeoutMs,
+      seed: ctx.seed,
+      lateThresholdMs,
+    });
+    return { elapsedSec: (performance.now() - startedMs) / 1000, open: { ...open, lateThresholdMs } };
+  },
+};
+
+/** A fixed number of connections as fast as they go (autocannon). */
+export const closedEngine: LoadEngine = {
+  model: 'closed',
+  async run(phase, ctx) {
+    const closed = await runClosed({
+      target: ctx.target,
+      scenario: ctx.scenario,
+      recorder: ctx.recorder,
+      connections: requireLoad(phase, phase.connections),
+      durationSec: phase.durationSec,
+      timeoutMs: ctx.timeoutMs,
+      seed: ctx.seed,
+    });
+    return { elapsedSec: closed.elapsedSec, firstResponse: closed.firstResponse };
+  },
+};
+
+const ENGINES: Record<LoadModel, LoadEngine> = { open: openEngine, closed: closedEngine };
+
+export function engineFor(model: LoadModel): LoadEngine {
+  return ENGINES[model];
+}
+
+function requireLoad(phase: Phase, value: number | undefined): number {
+  if (value === undefined) throw new TypeError(`phase "${phase.name}" (${phase.model}) has no rate or connections`);
+  return value;
+}

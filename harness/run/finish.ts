@@ -1,0 +1,62 @@
+// Finishing a run, the same for every command: assemble run.json, validate it against its schema, write the
+// result files, print the summary on stderr (and run.json alone on stdout with --json); the checks set the exit code.
+import type { CommandIO } from '../io.ts';
+import { EXIT, LoadlabError, type ExitCode } from '../errors.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
+import { collectEnvironment, createRunId } from '../report/environment.ts';
+import type { CheckReport, KpiRow, RunJson, SeriesRow } from '../report/model.ts';
+import { buildRunJson } from '../report/run-json.ts';
+import { renderSeriesCsv } from '../report/series.ts';
+import { renderSummary } from '../report/summary.ts';
+import { validateRunJson } from '../report/validate.ts';
+import { writeRun } from '../report/write.ts';
+
+export interface FinishInputs {
+  kind: string;
+  startedAt: Date;
+  /** The effective config, secrets already redacted. */
+  config: Record<string, unknown>;
+  phases: PhaseResult[];
+  checks: CheckReport[];
+  kpiRows: KpiRow[];
+  series: SeriesRow[];
+  /** Replaces the plain series.csv (e.g. with Level 3's queue columns). */
+  seriesCsv?: string;
+  outDir: string;
+  json: boolean;
+  /** Extra result files, and what stdout shows without --json, rendered from the finished run.json. */
+  render?: (run: RunJson) => { files?: Record<string, string>; stdout?: string };
+}
+
+export interface FinishedRun {
+  run: RunJson;
+  dir: string;
+  exitCode: ExitCode;
+}
+
+export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date()): FinishedRun {
+  const run = buildRunJson({
+    id: createRunId(i.kind, i.startedAt),
+    kind: i.kind,
+    startedAt: i.startedAt,
+    finishedAt,
+    environment: collectEnvironment(),
+    config: i.config,
+    phases: i.phases,
+    checks: i.checks,
+    kpiRows: i.kpiRows,
+  });
+  const problems = validateRunJson(run);
+  if (problems.length) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `run.json does not match its schema: ${problems.join('; ')}`);
+  const summary = renderSummary(run);
+  const rendered = i.render?.(run) ?? {};
+  const written = writeRun(i.outDir, run, {
+    ...rendered.files,
+    'series.csv': i.seriesCsv ?? renderSeriesCsv(i.series),
+    'summary.txt': `${summary}\n`,
+  });
+  io.stderr.write(`\n${summary}\n\nresults: ${written.dir}\n${rendered.stdout !== undefined ? '\n' : ''}`);
+  if (i.json) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  else if (rendered.stdout !== undefined) io.stdout.write(rendered.stdout);
+  return { run, dir: written.dir, exitCode: run.passed ? EXIT.passed : EXIT.failed };
+}

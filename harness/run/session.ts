@@ -1,0 +1,103 @@
+// One measurement session: verify the target, then run phases on the right engine with one monitor, one
+// progress line and one per-second series — the flow `run`, every level and every analysis share.
+import { performance } from 'node:perf_hooks';
+import type { CommandIO } from '../io.ts';
+import { engineFor, type Phase } from '../engine/engine.ts';
+import { summarizePhase, type PhaseResult } from '../engine/phase-result.ts';
+import { Recorder } from '../engine/recorder.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import type { SeriesRow } from '../report/model.ts';
+import { createProgress, type Progress } from '../report/progress.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { verifyScenario, type VerifiedEndpoint } from './verify.ts';
+
+export interface SessionOptions {
+  target: string;
+  /** The load of runPhase unless a phase names another. */
+  scenario: Scenario;
+  /** Scenarios checked before timing (default: [scenario]); every endpoint is called once. */
+  verify?: Scenario[];
+  timeoutMs: number;
+  lateThresholdMs?: number;
+  seed: number;
+  /** Process trees the monitor samples (CPU, RSS): the SUT's, the load balancer's. */
+  sutPids?: number[];
+  metricsUrl?: string;
+  readyUrl?: string;
+  io: CommandIO;
+  /** Prefix of the session's lines on stderr, e.g. "level2". */
+  label?: string;
+  /** Rows are appended here (a ladder shares one series across its levels). */
+  series?: SeriesRow[];
+}
+
+export interface Session {
+  readonly target: string;
+  readonly verified: VerifiedEndpoint[];
+  readonly series: SeriesRow[];
+  /** Runs one phase to its end; the series gets one row per second of it. */
+  runPhase(phase: Phase, scenario?: Scenario): Promise<PhaseResult>;
+  /** Stops the monitor; safe to call twice. */
+  stop(): void;
+}
+
+/** Verifies every scenario (throws before any timing when one answers wrongly), then starts the monitor. */
+export async function openSession(o: SessionOptions): Promise<Session> {
+  const verified: VerifiedEndpoint[] = [];
+  for (const scenario of o.verify ?? [o.scenario]) verified.push(...(await verifyScenario(o.target, scenario, o.timeoutMs)));
+  const prefix = o.label ? `${o.label}: ` : '';
+  o.io.stderr.write(`${prefix}verified ${verified.map((v) => `${v.name} → ${v.status}`).join(', ')}\n`);
+  const monitor = new Monitor({ sutPids: o.sutPids, metricsUrl: o.metricsUrl, readyUrl: o.readyUrl });
+  const progress = createProgress(o.io.stderr);
+  const series = o.series ?? [];
+  return {
+    target: o.target,
+    verified,
+    series,
+    runPhase: (phase, scenario) => runPhase(phase, { ...o, scenario: scenario ?? o.scenario }, monitor, progress, series),
+    stop: () => monitor.stop(),
+  };
+}
+
+/** Opens a session, lends it to `body`, and stops it however `body` ends. */
+export async function withSession<T>(o: SessionOptions, body: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(o);
+  try {
+    return await body(session);
+  } finally {
+    session.stop();
+  }
+}
+
+async function runPhase(
+  phase: Phase,
+  o: SessionOptions,
+  monitor: Monitor,
+  progress: Progress,
+  series: SeriesRow[],
+): Promise<PhaseResult> {
+  const recorder = new Recorder();
+  const startedMs = performance.now();
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = (): void => {
+    const window = recorder.takeWindow();
+    ticking = monitor.sample().then((sample) => {
+      series.push({ second: series.length, phase: phase.name, window, sample });
+      const elapsedSec = (performance.now() - startedMs) / 1000;
+      const errors = recorder.counts.failed;
+      progress.update({ phase: phase.name, elapsedSec, durationSec: phase.durationSec, rps: window.responses, p99Ms: window.p99Ms, errors });
+    });
+  };
+  monitor.beginPhase();
+  const timer = setInterval(tick, 1000);
+  try {
+    const ctx = { target: o.target, scenario: o.scenario, recorder, timeoutMs: o.timeoutMs, lateThresholdMs: o.lateThresholdMs, seed: o.seed };
+    const run = await engineFor(phase.model).run(phase, ctx);
+    await ticking;
+    const { generator, sut } = monitor.endPhase();
+    return summarizePhase({ phase, recorder, elapsedSec: run.elapsedSec, open: run.open, firstResponse: run.firstResponse, generator, sut });
+  } finally {
+    clearInterval(timer);
+    progress.done();
+  }
+}
