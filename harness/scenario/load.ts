@@ -1,12 +1,13 @@
 // Builds a Scenario from a JSON file or from ad-hoc --path/--method/--header/--body options.
 import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../errors.ts';
-import { routePattern } from './template.ts';
+import { routePattern, SEED_TOKEN_NAMES, unknownSeedTokens } from './template.ts';
 import { scenarioSchema, type Scenario, type Step, type StepInput } from './types.ts';
 
 export function normalizeStep(input: StepInput): Step {
   const method = input.method ?? 'GET';
-  const body = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  const body =
+    input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
   const headers = { ...(input.headers ?? {}) };
   if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
     headers['content-type'] = 'application/json';
@@ -32,12 +33,28 @@ export function parseScenario(json: unknown, source = 'scenario'): Scenario {
     throw new ScenarioError(`${source}: ${problems.join('; ')}`);
   }
   const data = result.data;
-  return {
+  const scenario: Scenario = {
     name: data.name,
     journeys: data.journeys.map((j) => ({ name: j.name, weight: j.weight, steps: j.steps.map(normalizeStep) })),
     stages: data.stages,
     thresholds: data.thresholds,
   };
+  checkSeedTokens(scenario, source);
+  return scenario;
+}
+
+/** A misspelt `{seed:…}` token would otherwise be sent as literal text and fail only at verification. */
+function checkSeedTokens(scenario: Scenario, source: string): void {
+  const problems = scenario.journeys.flatMap((journey, j) =>
+    journey.steps.flatMap((step, s) => {
+      const unknown = [step.path, step.body ?? '', ...Object.values(step.headers)].flatMap(unknownSeedTokens);
+      return unknown.map((token) => `journeys.${j}.steps.${s}: unknown token ${token}`);
+    }),
+  );
+  if (problems.length) {
+    const known = SEED_TOKEN_NAMES.map((name) => `{seed:${name}}`).join(', ');
+    throw new ScenarioError(`${source}: ${problems.join('; ')} (known: ${known})`);
+  }
 }
 
 export function loadScenarioFile(file: string): Scenario {

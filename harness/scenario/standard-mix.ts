@@ -1,12 +1,9 @@
-// The load the levels send: the standard journey mix, and the task-enqueue load of level 3 (built in code so the credentials match the seed).
+// The load the levels send: the standard journey mix, the cache bench's read and level 3's task-enqueue load.
+// Ids, emails and the password come from the seed contract ({seed:…} tokens, lib/seed-contract.ts).
+import { DEMO_PASSWORD, seededUserEmail } from '../../lib/seed-contract.ts';
 import { parseScenario } from './load.ts';
 import type { Scenario } from './types.ts';
 import { VerificationError } from '../errors.ts';
-
-/** Seeded users are user<n>@example.test with one shared password (sut/data/seed-data.ts). */
-const SEEDED_USERS = 100_000;
-const SEEDED_TEAMS = 1_000;
-const PASSWORD = 'loadlab-demo';
 
 /** Mostly reads (what the cache is for), a few searches, one journey in ten logs in and writes. */
 export function createStandardMix(): Scenario {
@@ -18,12 +15,23 @@ export function createStandardMix(): Scenario {
           name: 'browse',
           weight: 8,
           steps: [
-            { name: 'GET /api/users/:id', path: `/api/users/{randomInt:1:${SEEDED_USERS}}`, expectStatus: 200, expectKeys: ['id'] },
+            { name: 'GET /api/users/:id', path: '/api/users/{seed:userId}', expectStatus: 200, expectKeys: ['id'] },
             { name: 'GET /api/teams', path: '/api/teams?limit=20', expectStatus: 200, expectKeys: ['items'] },
-            { name: 'GET /api/teams/:id', path: `/api/teams/{randomInt:1:${SEEDED_TEAMS}}`, expectStatus: 200, expectKeys: ['id'] },
+            { name: 'GET /api/teams/:id', path: '/api/teams/{seed:teamId}', expectStatus: 200, expectKeys: ['id'] },
           ],
         },
-        { name: 'search', weight: 1, steps: [{ name: 'GET /api/users/search', path: '/api/users/search?q=user{randomInt:1:999}', expectStatus: 200, expectKeys: ['items'] }] },
+        {
+          name: 'search',
+          weight: 1,
+          steps: [
+            {
+              name: 'GET /api/users/search',
+              path: '/api/users/search?q=user{randomInt:1:999}',
+              expectStatus: 200,
+              expectKeys: ['items'],
+            },
+          ],
+        },
         {
           name: 'update-profile',
           weight: 1,
@@ -59,7 +67,7 @@ export function createEnqueueLoad(token: string): Scenario {
               method: 'POST',
               path: '/api/tasks',
               headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-              body: `{"type":"generate_report","args":{"teamId":{randomInt:1:${SEEDED_TEAMS}}}}`,
+              body: '{"type":"generate_report","args":{"teamId":{seed:teamId}}}',
               expectStatus: 202,
               expectKeys: ['id'],
             },
@@ -73,10 +81,13 @@ export function createEnqueueLoad(token: string): Scenario {
 
 /** A single cacheable read, for the cache bench: ids 1..idRange so a warm run can hit every one. */
 export function createCachedRead(idRange: number): Scenario {
-  return parseScenario(
-    { name: 'cached-read', journeys: [{ name: 'read', steps: [{ name: 'GET /api/users/:id', path: `/api/users/{randomInt:1:${idRange}}`, expectStatus: 200, expectKeys: ['id'] }] }] },
-    'cached read',
-  );
+  const read = {
+    name: 'GET /api/users/:id',
+    path: `/api/users/{randomInt:1:${idRange}}`,
+    expectStatus: 200,
+    expectKeys: ['id'],
+  };
+  return parseScenario({ name: 'cached-read', journeys: [{ name: 'read', steps: [read] }] }, 'cached read');
 }
 
 function loginStep() {
@@ -84,7 +95,7 @@ function loginStep() {
     name: 'POST /api/auth/login',
     method: 'POST',
     path: '/api/auth/login',
-    body: { email: `user{randomInt:1:${SEEDED_USERS}}@example.test`, password: PASSWORD },
+    body: { email: '{seed:userEmail}', password: '{seed:password}' },
     expectStatus: 200,
     capture: { token: 'token', userId: 'userId' },
   };
@@ -95,10 +106,13 @@ export async function loginOnce(baseUrl: string, timeoutMs: number): Promise<str
   const res = await fetch(new URL('/api/auth/login', baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'user1@example.test', password: PASSWORD }),
+    body: JSON.stringify({ email: seededUserEmail(1), password: DEMO_PASSWORD }),
     signal: AbortSignal.timeout(timeoutMs),
   });
   const body = (await res.json().catch(() => ({}))) as { token?: string };
-  if (!res.ok || !body.token) throw new VerificationError(`verification failed, not benchmarking: POST /api/auth/login as user1@example.test answered ${res.status}`);
+  if (!res.ok || !body.token) {
+    const what = `POST /api/auth/login as ${seededUserEmail(1)}`;
+    throw new VerificationError(`verification failed, not benchmarking: ${what} answered ${res.status}`);
+  }
   return body.token;
 }

@@ -1,4 +1,5 @@
 // Scenario format (journeys of steps, stages, thresholds), validated with zod when read from a file.
+// path, headers and body are templates: the placeholders they take ({seed:userId}, {var:token}, …) are in template.ts.
 import { z } from 'zod';
 
 const stepSchema = z.object({
