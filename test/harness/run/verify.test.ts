@@ -1,0 +1,42 @@
+// checkAnswer, verification's pure judge: the exact problem it names for each wrong status or body, none when right.
+import { describe, expect, it } from 'vitest';
+import { normalizeStep } from '../../../harness/scenario/load.ts';
+import { checkAnswer } from '../../../harness/run/verify.ts';
+import type { StepInput } from '../../../harness/scenario/types.ts';
+
+const step = (extra: Partial<StepInput> = {}) => normalizeStep({ path: '/x', ...extra });
+
+describe('checkAnswer', () => {
+  it.each<[string, Partial<StepInput>, number, string]>([
+    ['any 2xx without expectations', {}, 200, ''],
+    ['a 3xx without expectations', {}, 304, ''],
+    ['the one expected status', { expectStatus: 201 }, 201, ''],
+    ['one of several expected statuses', { expectStatus: [200, 404] }, 404, ''],
+    ['a body with every expected key', { expectKeys: ['id', 'team.name'] }, 200, '{"id":1,"team":{"name":"a"}}'],
+    ['a key whose value is null (present)', { expectKeys: ['id'] }, 200, '{"id":null}'],
+    ['a body holding what capture reads', { capture: { t: 'token' } }, 200, '{"token":"t"}'],
+    ['a non-JSON body when nothing is read from it', { expectStatus: 200 }, 200, 'plain text'],
+  ])('accepts %s', (_what, extra, status, bodyText) => {
+    expect(checkAnswer(step(extra), status, bodyText)).toBeUndefined();
+  });
+
+  it.each<[string, Partial<StepInput>, number, string, string]>([
+    ['a 4xx without expectations', {}, 404, '', 'expected a status below 400, got 404'],
+    ['a 5xx with its body', {}, 503, '{"error":1}', 'expected a status below 400, got 503 with body {"error":1}'],
+    ['another status', { expectStatus: 201 }, 200, '', 'expected status 201, got 200'],
+    ['none of several', { expectStatus: [200, 204] }, 500, '', 'expected status 200 or 204, got 500'],
+    ['a non-JSON body', { expectKeys: ['id'] }, 200, 'oops', 'expected a JSON body, got "oops"'],
+    ['a missing key', { expectKeys: ['id', 'name'] }, 200, '{"id":1}', 'JSON body lacks "name"'],
+    ['a missing nested key', { expectKeys: ['a.b'] }, 200, '{"a":{}}', 'JSON body lacks "a.b"'],
+    ['what capture reads', { capture: { t: 'token', u: 'userId' } }, 200, '{}', 'JSON body lacks "token", "userId"'],
+    ['key + capture', { expectKeys: ['id'], capture: { t: 'token' } }, 200, '[]', 'JSON body lacks "id", "token"'],
+  ])('names %s', (_what, extra, status, bodyText, problem) => {
+    expect(checkAnswer(step(extra), status, bodyText)).toBe(problem);
+  });
+
+  it('quotes at most 120 characters of a wrong answer and 80 of a non-JSON one', () => {
+    const long = 'x'.repeat(500);
+    expect(checkAnswer(step(), 500, long)).toBe(`expected a status below 400, got 500 with body ${'x'.repeat(120)}`);
+    expect(checkAnswer(step({ expectKeys: ['id'] }), 200, long)).toBe(`expected a JSON body, got "${'x'.repeat(80)}"`);
+  });
+});
