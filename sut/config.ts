@@ -10,9 +10,8 @@ export interface SutConfig {
   readonly workers: number;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
-  /** REDIS_URL=off: run without Redis even when redis-server is on PATH (task routes answer 503). */
+  /** REDIS_URL=off, said explicitly: no Redis, the task routes answer 503 (as when it is unset). */
   readonly redisOff: boolean;
-  readonly dataDir: string | undefined;
   readonly dbPoolMax: number;
   readonly dbConnectTimeoutMs: number;
   readonly cacheEnabled: boolean;
@@ -119,7 +118,6 @@ export function loadConfig(env: Env = process.env): SutConfig {
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: r.raw('REDIS_URL')?.toLowerCase() === 'off' ? undefined : r.url('REDIS_URL', ['redis:', 'rediss:']),
     redisOff: r.raw('REDIS_URL')?.toLowerCase() === 'off',
-    dataDir: r.raw('LOADLAB_DATA_DIR'),
     dbPoolMax: r.int('DB_POOL_MAX', 10, 1, 1000),
     dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 2000, 1, 600_000),
     cacheEnabled: r.oneOf('CACHE', 'on', ['on', 'off']) === 'on',

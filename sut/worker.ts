@@ -12,7 +12,7 @@ import type { Store } from './data/store.ts';
 import type { Logger } from './log.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { createReadiness, type Readiness } from './runtime/readiness.ts';
-import { startServer, type RunningServer } from './runtime/server.ts';
+import { startServer, type DrainMode, type RunningServer } from './runtime/server.ts';
 
 export interface Worker extends RunningServer {
   readonly cache: CachedStore | undefined;
@@ -73,14 +73,25 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
     cache,
     metrics,
     readiness,
-    async close(drainTimeoutMs?: number) {
+    async close(drainTimeoutMs?: number, mode?: DrainMode) {
       readiness.setDraining();
-      await server.close(drainTimeoutMs);
+      await server.close(drainTimeoutMs, mode);
       readiness.stop();
-      await tasks.close();
+      // With Redis gone (stopped first, or an outage) BullMQ's close waits for a reconnect forever.
+      await withinMs(tasks.close(), TASKS_CLOSE_TIMEOUT_MS);
       await store.close();
     },
   };
+}
+
+/** How long a closing worker waits for its task queue and processors; running jobs become stalled, not lost. */
+const TASKS_CLOSE_TIMEOUT_MS = 3_000;
+
+/** Resolves when `work` settles or after `timeoutMs`, whichever is first; never rejects. */
+function withinMs(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  return Promise.race([work.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The queue (and this worker's processors) when Redis is configured; nothing otherwise. */

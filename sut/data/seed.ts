@@ -2,11 +2,11 @@
 // statements, once: a version row in loadlab_meta makes every later call a single cheap query.
 import pg from 'pg';
 import { hashPassword } from '../auth/password.ts';
-import { redactUrl, serviceMissing } from '../../services/errors.ts';
 import { LOCK_KEYS, migrate } from './migrate.ts';
 import { isUnavailable } from './pg-errors.ts';
 import { FIRST_NAMES, LAST_NAMES, SEED_EPOCH_MS, TEAM_NOUNS, TEAM_WORDS } from './seed-data.ts';
-import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS } from './store.ts';
+import { DEMO_PASSWORD, SEED_EMAIL_DOMAIN, SEED_TEAMS, SEED_USERS } from '../../lib/seed-contract.ts';
+import { databaseUnreachable } from '../runtime/startup-errors.ts';
 
 /** Bump when the seeded data changes shape; a database seeded with an older version is left alone. */
 export const SEED_VERSION = '1';
@@ -16,12 +16,12 @@ export interface SeedResult {
   durationMs: number;
 }
 
-// Mirrors seedName/seedTeamName/seedEmail/seedCreatedAt/seedMembership in seed-data.ts and store.ts;
+// Mirrors seedName/seedTeamName/seedCreatedAt/seedMembership in seed-data.ts and seedEmail in lib/seed-contract.ts;
 // the seed test checks that both agree.
 const INSERT_USERS = `
   INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
   SELECT n,
-         'user' || n || '@example.test',
+         'user' || n || '@' || $6,
          ($1::text[])[1 + (n - 1) % cardinality($1::text[])] || ' ' ||
            ($2::text[])[1 + ((n - 1) / cardinality($1::text[])) % cardinality($2::text[])] || ' ' || n,
          $3, at, at
@@ -49,7 +49,7 @@ const RESET_SEQUENCES = `
 
 async function insertSeedRows(client: pg.PoolClient, passwordHash: string): Promise<void> {
   const epoch = new Date(SEED_EPOCH_MS).toISOString();
-  await client.query(INSERT_USERS, [FIRST_NAMES, LAST_NAMES, passwordHash, SEED_USERS, epoch]);
+  await client.query(INSERT_USERS, [FIRST_NAMES, LAST_NAMES, passwordHash, SEED_USERS, epoch, SEED_EMAIL_DOMAIN]);
   await client.query(INSERT_TEAMS, [TEAM_WORDS, TEAM_NOUNS, SEED_TEAMS, epoch]);
   await client.query(INSERT_MEMBERSHIPS, [SEED_TEAMS, SEED_USERS]);
   await client.query(RESET_SEQUENCES);
@@ -90,7 +90,7 @@ export async function seed(pool: pg.Pool): Promise<SeedResult> {
 
 /**
  * migrate + seed through a short-lived pool; safe to call from several processes at once.
- * An unreachable database is a ServiceError (exit 3 at startup), not a driver stack trace.
+ * An unreachable database is a StartupEnvironmentError (exit 3 at startup), not a driver stack trace.
  */
 export async function prepareDatabase(url: string): Promise<SeedResult & { migrated: number[] }> {
   const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
@@ -101,7 +101,7 @@ export async function prepareDatabase(url: string): Promise<SeedResult & { migra
   } catch (err) {
     if (!isUnavailable(err)) throw err;
     const reason = (err as { code?: string }).code ?? (err as Error).message;
-    throw serviceMissing('postgres', `cannot reach ${redactUrl(url)}: ${reason}`, err);
+    throw databaseUnreachable(url, reason, err);
   } finally {
     await pool.end();
   }

@@ -80,9 +80,5 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Seeded users all share this password so load scripts can log in as anyone. */
-export const DEMO_PASSWORD = 'loadlab-demo';
-export const SEED_USERS = 100_000;
-export const SEED_TEAMS = 1_000;
-/** Seeded user n (1-based) has this email; ids are 1..SEED_USERS in a fresh database. */
-export const seedEmail = (n: number): string => `user${n}@example.test`;
+// The seed contract lives in lib/ because the harness reads it too; the SUT re-exports it here.
+export { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../lib/seed-contract.ts';

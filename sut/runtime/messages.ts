@@ -6,7 +6,8 @@ export type WorkerMessage =
   | { t: 'metrics-json'; reqId: number; json: unknown };
 
 export type PrimaryMessage =
-  | { t: 'drain' }
+  /** reload: the other workers keep serving (idle sockets get a grace); stop: the node goes away. */
+  | { t: 'drain'; mode: 'reload' | 'stop' }
   | { t: 'metrics-res'; reqId: number; body: string; contentType: string }
   | { t: 'metrics-collect'; reqId: number };
 

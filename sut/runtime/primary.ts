@@ -1,97 +1,107 @@
-// The cluster primary: starts the services, checks the pool budget, supervises the workers,
-// relays cluster-wide metrics, reloads on SIGHUP, and stops everything it started on SIGTERM/SIGINT.
+// The cluster primary: prepares the database it is given (migrations, seed, pool budget), supervises
+// the workers, relays cluster-wide metrics, reloads on SIGHUP, and drains them on SIGTERM/SIGINT.
+// It starts no service: PostgreSQL comes from DATABASE_URL, Redis (optional) from REDIS_URL.
+import { formatListening, formatNodeLine } from '../../lib/sut-protocol.ts';
 import type { SutConfig } from '../config.ts';
 import { formatLatencySpec } from '../cache/latency.ts';
 import { checkPoolBudget } from '../data/pool-budget.ts';
 import { prepareDatabase } from '../data/seed.ts';
 import type { Logger } from '../log.ts';
-import { ServiceError } from '../../services/errors.ts';
-import { startPostgres } from '../../services/postgres.ts';
-import { startRedis, type RedisHandle } from '../../services/redis.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
 import type { PrimaryMessage } from './messages.ts';
+import { databaseUrlMissing, portInUse } from './startup-errors.ts';
 import { Supervisor } from './supervisor.ts';
 import { EXIT_PORT_IN_USE } from './worker-process.ts';
 
-/** The port is taken: exit 3 (missing environment) with one line, not a stack trace. */
-export class PortInUseError extends Error {
-  constructor(host: string, port: number) {
-    super(`port ${port} on ${host} is already in use: stop what holds it, or set PORT to a free port (PORT=0 picks one)`);
-    this.name = 'PortInUseError';
-  }
-}
+/** A repeat of the stop signal this soon is the same keypress relayed twice (npm forwards it), not a second Ctrl-C. */
+const REPEAT_SIGNAL_MS = 500;
 
 export async function runPrimary(config: SutConfig, log: Logger): Promise<number> {
-  const stopSignal = waitForStopSignal(); // from the start: Ctrl-C during start-up still cleans up
-  const postgres = await startPostgres({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let redis: RedisHandle | undefined;
+  if (!config.databaseUrl) throw databaseUrlMissing();
+  const databaseUrl = config.databaseUrl;
+  const stop = listenForStop(log); // from the start: Ctrl-C during start-up still cleans up
   let supervisor: Supervisor | undefined;
   const onHup = () => {
     if (supervisor) void supervisor.reload();
   };
   process.on('SIGHUP', onHup);
   try {
-    await prepareDatabase(postgres.url);
-    await checkPoolBudget(postgres.url, config.workers, config.dbPoolMax);
-    redis = await startOptionalRedis(config, log);
-    const collector = createClusterMetrics();
-    const sup = new Supervisor({
-      workers: config.workers,
-      env: { DATABASE_URL: postgres.url, NODE_ID: config.nodeId, REDIS_URL: redis?.url ?? '' },
-      log,
-      drainTimeoutMs: config.drainTimeoutMs,
-      onMessage: (worker, message) => {
-        if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
-        if (message.t === 'metrics-req') {
-          void collector.collect(sup.liveWorkers()).then((body) => {
-            const answer: PrimaryMessage = { t: 'metrics-res', reqId: message.reqId, body, contentType: 'text/plain; version=0.0.4; charset=utf-8' };
-            if (worker.isConnected()) worker.send(answer);
-          });
-        }
-      },
-    });
+    await prepareDatabase(databaseUrl);
+    await checkPoolBudget(databaseUrl, config.workers, config.dbPoolMax);
+    const sup = createSupervisor(config, databaseUrl, log);
     supervisor = sup;
+    stop.onHurry(() => sup.kill());
     const started = sup.start().catch((err: Error & { exitCode?: number }) => {
-      if (err.exitCode === EXIT_PORT_IN_USE) throw new PortInUseError(config.host, config.port);
+      if (err.exitCode === EXIT_PORT_IN_USE) throw portInUse(config.host, config.port);
       throw err;
     });
-    const first = await Promise.race([started.then(() => 'started' as const), stopSignal]);
+    const first = await Promise.race([started.then(() => 'started' as const), stop.signal]);
     if (first === 'started') {
-      const where = `${postgres.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, ${redis ? (redis.embedded ? 'redis-server from PATH' : 'REDIS_URL') : 'no Redis (tasks off)'}`;
-      const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
-      log.info(`node ${config.nodeId}: ${config.workers} worker(s), ${where}, ${cache}, latency ${formatLatencySpec(config.latency)}; SIGHUP reloads`);
-      process.stdout.write(`loadlab sut listening on http://${config.host}:${sup.port} (pid ${process.pid}; kill -HUP ${process.pid} reloads)\n`);
-      log.info(`${await stopSignal}: draining`);
+      log.info(formatNodeLine(config.nodeId, config.workers, describe(config)));
+      process.stdout.write(`${formatListening(config.host, sup.port, process.pid)}\n`);
+      log.info(`${await stop.signal}: draining`);
     }
     await sup.stop();
     return 0;
   } finally {
     process.off('SIGHUP', onHup);
-    await redis?.stop();
-    await postgres.stop();
+    stop.dispose();
   }
 }
 
-/** Redis is optional: without it the SUT serves everything but the task routes (503). */
-async function startOptionalRedis(config: SutConfig, log: Logger): Promise<RedisHandle | undefined> {
-  try {
-    if (config.redisOff) return undefined;
-    return await startRedis({ redisUrl: config.redisUrl });
-  } catch (err) {
-    if (!(err instanceof ServiceError) || config.redisUrl) throw err;
-    log.warn(`running without Redis, task routes answer 503: ${err.message}`);
-    return undefined;
-  }
-}
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const once = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', once);
-      process.off('SIGTERM', once);
-      resolve(signal);
-    };
-    process.on('SIGINT', once);
-    process.on('SIGTERM', once);
+function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): Supervisor {
+  const collector = createClusterMetrics();
+  const sup: Supervisor = new Supervisor({
+    workers: config.workers,
+    env: { DATABASE_URL: databaseUrl, NODE_ID: config.nodeId, REDIS_URL: config.redisUrl ?? '' },
+    log,
+    drainTimeoutMs: config.drainTimeoutMs,
+    onMessage: (worker, message) => {
+      if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
+      if (message.t === 'metrics-req') {
+        void collector.collect(sup.liveWorkers()).then((body) => {
+          const answer: PrimaryMessage = { t: 'metrics-res', reqId: message.reqId, body, contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+          if (worker.isConnected()) worker.send(answer);
+        });
+      }
+    },
   });
+  return sup;
+}
+
+function describe(config: SutConfig): string {
+  const redis = config.redisUrl ? 'REDIS_URL' : 'no Redis (tasks off)';
+  const cache = config.cacheEnabled ? `cache ${config.cacheMax} entries/${config.cacheTtlMs} ms` : 'cache off';
+  return `DATABASE_URL, ${redis}, ${cache}, latency ${formatLatencySpec(config.latency)}; SIGHUP reloads`;
+}
+
+/**
+ * The first SIGTERM/SIGINT starts the drain; a second one later than REPEAT_SIGNAL_MS means "now":
+ * the workers are killed and the drain ends at once. The handlers stay installed while stopping, so
+ * a repeated signal never kills the primary before its workers.
+ */
+function listenForStop(log: Logger): { signal: Promise<NodeJS.Signals>; onHurry(fn: () => void): void; dispose(): void } {
+  let firstAtMs: number | undefined;
+  let hurry: (() => void) | undefined;
+  let resolveSignal!: (signal: NodeJS.Signals) => void;
+  const signal = new Promise<NodeJS.Signals>((resolve) => (resolveSignal = resolve));
+  const onSignal = (received: NodeJS.Signals) => {
+    if (firstAtMs === undefined) {
+      firstAtMs = Date.now();
+      resolveSignal(received);
+    } else if (Date.now() - firstAtMs >= REPEAT_SIGNAL_MS) {
+      log.warn(`${received} again: stopping the workers now`);
+      hurry?.();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    onHurry: (fn) => (hurry = fn),
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

@@ -12,24 +12,49 @@ export interface ServerOptions {
   keepAliveTimeoutMs: number;
 }
 
+/** 'reload': a worker retires while the others keep serving; 'stop': the whole node goes away. */
+export type DrainMode = 'reload' | 'stop';
+
 export interface RunningServer {
   readonly port: number;
   readonly server: Server;
-  /** Stop accepting, answer in-flight requests with `Connection: close`, wait up to drainTimeoutMs. */
-  close(drainTimeoutMs?: number): Promise<void>;
+  /**
+   * Stop accepting, answer in-flight requests with `Connection: close`, close idle sockets (at once
+   * on a stop, after a grace on a reload), and wait up to drainTimeoutMs for the busy ones.
+   */
+  close(drainTimeoutMs?: number, mode?: DrainMode): Promise<void>;
 }
 
 /**
- * While draining, a keep-alive socket idle this long is closed. Closing idle sockets at once (as
- * http.Server.close() does) races a client that is just sending on one: its request is reset.
- * A socket in use gets `Connection: close` on its next response instead, which closes it cleanly.
+ * During a reload, a keep-alive socket idle this long is closed. Closing idle sockets at once (as
+ * http.Server.close() does) races a client that is just sending on one: its request is reset,
+ * though another worker could have served it. A socket in use gets `Connection: close` on its next
+ * response instead, which closes it cleanly. On a stop there is no other worker, so no grace.
  */
-const IDLE_GRACE_MS = 1000;
+const RELOAD_IDLE_GRACE_MS = 1000;
 const SWEEP_MS = 100;
 
 interface SocketState {
+  /** Responses begun and not yet finished. */
   busy: number;
+  /** Those responses, so a drain can still mark them `Connection: close`. */
+  pending: Set<ServerResponse>;
   idleSinceMs: number;
+  /** The client half-closed (sent FIN): it will send no further request. */
+  ended: boolean;
+  /** The last response finished before its request body was read (e.g. a 413): no next request can follow soon. */
+  unreadBody: boolean;
+}
+
+/** True when draining may destroy the socket now: nothing is being answered on it, and no client is about to reuse it. */
+function isDisposable(state: SocketState, nowMs: number, idleGraceMs: number): boolean {
+  if (state.busy > 0) return false;
+  return state.ended || state.unreadBody || nowMs - state.idleSinceMs >= idleGraceMs;
+}
+
+/** In-flight responses whose headers are not sent yet close their socket after answering. */
+function markClosing(responses: Iterable<ServerResponse>): void {
+  for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
 }
 
 export async function startServer(fetch: Fetch, options: ServerOptions): Promise<RunningServer> {
@@ -40,18 +65,31 @@ export async function startServer(fetch: Fetch, options: ServerOptions): Promise
   let draining = false;
 
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { busy: 0, idleSinceMs: Date.now() });
+    const state: SocketState = { busy: 0, pending: new Set(), idleSinceMs: Date.now(), ended: false, unreadBody: false };
+    sockets.set(socket, state);
+    socket.once('end', () => (state.ended = true));
     socket.once('close', () => sockets.delete(socket));
   });
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const state = sockets.get(req.socket);
-    if (state) state.busy += 1;
     if (draining) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      if (!state) return;
+    if (!state) return;
+    state.busy += 1;
+    state.pending.add(res);
+    state.unreadBody = false;
+    let finished = false;
+    // 'finish' (all handed to the kernel) or 'close' (aborted), whichever comes first, exactly once.
+    const onDone = () => {
+      if (finished) return;
+      finished = true;
       state.busy -= 1;
+      state.pending.delete(res);
       state.idleSinceMs = Date.now();
-    });
+      state.unreadBody = !req.complete;
+    };
+    res.once('finish', onDone);
+    res.once('close', onDone);
+    req.once('end', () => (state.unreadBody = false)); // the rest of a rejected body was read after all
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -63,32 +101,34 @@ export async function startServer(fetch: Fetch, options: ServerOptions): Promise
   });
 
   let closing: Promise<void> | undefined;
-  const drain = (drainTimeoutMs: number) =>
+  const drain = (drainTimeoutMs: number, mode: DrainMode) =>
     new Promise<void>((resolve) => {
       draining = true;
-      const sweep = setInterval(() => {
-        const now = Date.now();
-        for (const [socket, state] of sockets) {
-          if (state.busy === 0 && now - state.idleSinceMs >= Math.min(IDLE_GRACE_MS, drainTimeoutMs)) socket.destroy();
-        }
-      }, SWEEP_MS);
+      for (const state of sockets.values()) markClosing(state.pending);
+      const idleGraceMs = mode === 'reload' ? Math.min(RELOAD_IDLE_GRACE_MS, drainTimeoutMs) : 0;
+      const sweepOnce = () => {
+        const nowMs = Date.now();
+        for (const [socket, state] of sockets) if (isDisposable(state, nowMs, idleGraceMs)) socket.destroy();
+      };
+      const sweep = setInterval(sweepOnce, SWEEP_MS);
       const deadline = setTimeout(() => {
         for (const socket of sockets.keys()) socket.destroy();
       }, drainTimeoutMs);
       // net.Server's close: stop accepting, call back once every connection has ended — without
-      // http.Server's immediate closing of idle keep-alive sockets (see IDLE_GRACE_MS).
+      // http.Server's immediate closing of idle keep-alive sockets (see RELOAD_IDLE_GRACE_MS).
       NetServer.prototype.close.call(server, () => {
         clearInterval(sweep);
         clearTimeout(deadline);
         resolve();
       });
+      sweepOnce();
     });
 
   return {
     port: (server.address() as AddressInfo).port,
     server,
-    close(drainTimeoutMs = 10_000) {
-      closing ??= drain(drainTimeoutMs);
+    close(drainTimeoutMs = 10_000, mode: DrainMode = 'stop') {
+      closing ??= drain(drainTimeoutMs, mode);
       return closing;
     },
   };

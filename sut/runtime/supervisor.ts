@@ -2,6 +2,7 @@
 // reloads one worker at a time (new one ready before the old one retires), and drains on stop.
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { once } from 'node:events';
+import { formatReloadStopped, formatWorkerReady, RELOAD_DONE_TEXT } from '../../lib/sut-protocol.ts';
 import type { Logger } from '../log.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
 
@@ -66,7 +67,7 @@ export class Supervisor {
         this.port = message.port;
         if (this.states.get(worker.id) !== 'starting') return;
         this.states.set(worker.id, 'ready');
-        this.options.log.info(`worker ${worker.id} (pid ${message.pid}) ready`);
+        this.options.log.info(formatWorkerReady(worker.id, message.pid));
         worker.emit('loadlab-ready');
       } else {
         this.options.onMessage?.(worker, message);
@@ -113,14 +114,14 @@ export class Supervisor {
   }
 
   /** Asks a worker to drain and exit; kills it if it has not gone after the drain timeout. */
-  private async retire(worker: ClusterWorker): Promise<void> {
+  private async retire(worker: ClusterWorker, mode: 'reload' | 'stop'): Promise<void> {
     if (worker.isDead()) return;
     const wasStarting = this.states.get(worker.id) === 'starting';
     this.states.set(worker.id, 'retiring');
     const exited = once(worker, 'exit');
     // A worker still starting may not listen for messages yet, and serves nothing: a signal ends it.
     if (wasStarting) worker.process.kill('SIGTERM');
-    else worker.send({ t: 'drain' } satisfies PrimaryMessage);
+    else worker.send({ t: 'drain', mode } satisfies PrimaryMessage);
     const timer = setTimeout(() => worker.process.kill('SIGKILL'), this.options.drainTimeoutMs + 2000);
     await exited;
     clearTimeout(timer);
@@ -153,18 +154,25 @@ export class Supervisor {
       try {
         await this.fork();
       } catch (err) {
-        this.options.log.error(`reload stopped: ${(err as Error).message}; the old worker keeps serving`);
+        this.options.log.error(formatReloadStopped((err as Error).message));
         return;
       }
-      await this.retire(worker);
+      await this.retire(worker, 'reload');
     }
-    this.options.log.info('reload: done');
+    this.options.log.info(RELOAD_DONE_TEXT);
+  }
+
+  /** Ends every worker at once (SIGKILL): a second Ctrl-C while draining. stop() then resolves. */
+  kill(): void {
+    this.stopping = true;
+    clearTimeout(this.respawnTimer);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
   }
 
   /** Drains every worker (in parallel) and resolves when all have exited. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.respawnTimer);
-    await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w) : undefined)));
+    await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w, 'stop') : undefined)));
   }
 }

@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { startWorker, type Worker } from '../worker.ts';
+import type { DrainMode } from './server.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
 
 const METRICS_TIMEOUT_MS = 3000;
@@ -37,17 +38,17 @@ export async function runWorkerProcess(): Promise<void> {
     });
 
   let shuttingDown = false;
-  const shutdown = async (why: string) => {
+  const shutdown = async (why: string, mode: DrainMode = 'stop') => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.debug(`${why}: draining`);
-    await worker?.close(config.drainTimeoutMs);
+    await worker?.close(config.drainTimeoutMs, mode);
     process.exit(0);
   };
 
   process.on('message', (message: unknown) => {
     if (!isMessage<PrimaryMessage>(message)) return;
-    if (message.t === 'drain') void shutdown('drain');
+    if (message.t === 'drain') void shutdown(`drain (${message.mode})`, message.mode);
     else if (message.t === 'metrics-res') waiting.get(message.reqId)?.({ contentType: message.contentType, body: message.body });
     else if (message.t === 'metrics-collect' && worker) {
       void worker.metrics.registry.getMetricsAsJSON().then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));

@@ -61,6 +61,17 @@ describe('sut/main.ts', () => {
     }
   });
 
+  it('without DATABASE_URL exits 3 with one line naming the three ways to get a PostgreSQL', async () => {
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^loadlab sut: DATABASE_URL is not set: the SUT needs a PostgreSQL; .*`npm start`.*`docker compose up`.*DATABASE_URL=postgres:\/\/.*\n$/);
+  });
+
   it('REDIS_URL=off runs without Redis: task routes 503, the rest serves', async () => {
     const run = startMain({ PORT: '0', WORKERS: '1', REDIS_URL: 'off', LOG_LEVEL: 'info', DATABASE_URL: inject('databaseUrl') });
     const url = await run.listening;

@@ -6,8 +6,8 @@ import { verifyPassword } from '../../../sut/auth/password.ts';
 import { migrate } from '../../../sut/data/migrate.ts';
 import { seedCreatedAt, seedMembership, seedName, seedTeamName } from '../../../sut/data/seed-data.ts';
 import { prepareDatabase, seed } from '../../../sut/data/seed.ts';
-import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../../sut/data/store.ts';
-import { ServiceError } from '../../../services/errors.ts';
+import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../../lib/seed-contract.ts';
+import { StartupEnvironmentError } from '../../../sut/runtime/startup-errors.ts';
 
 describe('seed (real PostgreSQL)', () => {
   let pool: pg.Pool;
@@ -73,10 +73,10 @@ describe('seed (real PostgreSQL)', () => {
     expect((await one<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <= $1', [SEED_USERS])).users).toBe(SEED_USERS);
   });
 
-  it('an unreachable database is a SUT_SERVICE_MISSING error without the password', async () => {
+  it('an unreachable database is a StartupEnvironmentError (exit 3) naming the ways to get one, without the password', async () => {
     const error = await prepareDatabase('postgres://u:secret@127.0.0.1:1/x').catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'SUT_SERVICE_MISSING', message: expect.stringContaining('ECONNREFUSED') });
+    expect(error).toBeInstanceOf(StartupEnvironmentError);
+    expect((error as Error).message).toMatch(/^cannot reach PostgreSQL at .*ECONNREFUSED; .*npm start.*docker compose up.*DATABASE_URL=/);
     expect((error as Error).message).not.toContain('secret');
   });
 });
