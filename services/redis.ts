@@ -1,11 +1,12 @@
 // Gives the SUT a Redis: the one in REDIS_URL, else a throwaway redis-server from PATH on a free
 // port, without persistence, in a temp folder that stop() removes along with the process.
-import { findFreePort, findOnPath } from '../lib/host.ts';
+import { findOnPath } from '../lib/host.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceError, serviceMissing } from './errors.ts';
-import { RedisStartFailure, spawnRedisServer } from './redis-process.ts';
+import { spawnRedisServer } from './redis-process.ts';
+import { withPortRetry } from './spawn.ts';
 
 export { pingRedis } from './redis-process.ts';
 export { findFreePort } from '../lib/host.ts';
@@ -66,27 +67,20 @@ async function startEmbedded(
 ): Promise<RedisHandle> {
   const log = options.log ?? defaultLog(env);
   const dir = await mkdtemp(join(tmpdir(), 'loadlab-redis-'));
-  const attempts = options.port === undefined ? START_ATTEMPTS : 1;
-  let lastFailure: RedisStartFailure | undefined;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = options.port ?? (await findFreePort(HOST));
-    try {
-      const child = await spawnRedisServer(binary, serverArgs(port, dir), {
-        port,
-        dir,
-        startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-        log,
-      });
-      const stop = once(() => stopAndClean(child.stop, dir));
-      return { url: `redis://${HOST}:${port}`, embedded: true, port, pid: child.pid, dataDir: dir, stop };
-    } catch (err) {
-      if (!(err instanceof RedisStartFailure)) throw err;
-      lastFailure = err;
-      if (!err.portTaken) break;
-    }
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  try {
+    return await withPortRetry(
+      async (port) => {
+        const child = await spawnRedisServer(binary, serverArgs(port, dir), { port, dir, startTimeoutMs, log });
+        const stop = once(() => stopAndClean(child.stop, dir));
+        return { url: `redis://${HOST}:${port}`, embedded: true, port, pid: child.pid, dataDir: dir, stop };
+      },
+      { host: HOST, port: options.port, attempts: START_ATTEMPTS },
+    );
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err instanceof ServiceError ? startFailed(err) : err;
   }
-  await rm(dir, { recursive: true, force: true });
-  throw startFailed(lastFailure!);
 }
 
 /** Loopback only, no RDB or AOF (a benchmark queue is disposable), and BullMQ's required noeviction. */
@@ -108,10 +102,10 @@ async function stopAndClean(stopChild: () => Promise<void>, dir: string): Promis
   await rm(dir, { recursive: true, force: true });
 }
 
-function startFailed(failure: RedisStartFailure): ServiceError {
-  const tail = failure.outputTail.length ? `\nLast lines from ${BINARY}:\n  ${failure.outputTail.join('\n  ')}` : '';
-  return new ServiceError('LOADLAB_SERVICE_FAILED', 'redis', `${BINARY} failed to start: ${failure.message}.${tail}`, {
+function startFailed(failure: ServiceError): ServiceError {
+  return new ServiceError(failure.code, 'redis', `${BINARY} failed to start: ${failure.message}`, {
     cause: failure,
+    outputTail: failure.outputTail,
   });
 }
 

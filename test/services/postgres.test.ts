@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../services/errors.ts';
 import { hydrateSymlinks, prepareBinaries } from '../../services/postgres-binaries.ts';
 import { isTraversableBy, resolveDataRoot } from '../../services/postgres-dirs.ts';
-import { isProcessAlive } from '../../services/postgres-lock.ts';
+import { isAlive as isProcessAlive } from '../../services/spawn.ts';
 import { dataRoot, startPostgres, type PostgresHandle } from '../../services/postgres.ts';
 
 const dataDir = join(dataRoot(), `postgres-svc-test-${randomBytes(4).toString('hex')}`);
@@ -120,6 +120,17 @@ describe('startPostgres (embedded)', () => {
   it('ignores a postmaster.pid left by a process that is gone', async () => {
     await writeFile(join(dataDir, 'postmaster.pid'), `${deadPid()}\n${dataDir}\n`);
     const db = await start();
+    expect(await queryOne(db.url, 'SELECT 1 AS one')).toEqual({ one: 1 });
+    await db.stop();
+  });
+
+  it('waits for an owner that said it is stopping, instead of failing "in use"', async () => {
+    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await writeFile(`${dataDir}.lock`, `${owner.pid}\n${new Date().toISOString()}\nstopping\n`);
+    const ownerGone = once(owner, 'exit');
+    setTimeout(() => owner.kill('SIGKILL'), 300); // as the stopping owner finishing its shutdown
+    const db = await start();
+    await ownerGone;
     expect(await queryOne(db.url, 'SELECT 1 AS one')).toEqual({ one: 1 });
     await db.stop();
   });
