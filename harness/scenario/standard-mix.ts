@@ -1,6 +1,6 @@
 // The load the levels send: the standard journey mix, the cache bench's read and level 3's task-enqueue load.
 // Ids, emails and the password come from the seed contract ({seed:…} tokens, lib/seed-contract.ts).
-import { DEMO_PASSWORD, seededUserEmail } from '../../lib/seed-contract.ts';
+import { DEMO_PASSWORD, seedEmail } from '../../lib/seed-contract.ts';
 import { parseScenario } from './load.ts';
 import type { Scenario } from './types.ts';
 import { VerificationError } from '../errors.ts';
@@ -106,12 +106,12 @@ export async function loginOnce(baseUrl: string, timeoutMs: number): Promise<str
   const res = await fetch(new URL('/api/auth/login', baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: seededUserEmail(1), password: DEMO_PASSWORD }),
+    body: JSON.stringify({ email: seedEmail(1), password: DEMO_PASSWORD }),
     signal: AbortSignal.timeout(timeoutMs),
   });
   const body = (await res.json().catch(() => ({}))) as { token?: string };
   if (!res.ok || !body.token) {
-    const what = `POST /api/auth/login as ${seededUserEmail(1)}`;
+    const what = `POST /api/auth/login as ${seedEmail(1)}`;
     throw new VerificationError(`verification failed, not benchmarking: ${what} answered ${res.status}`);
   }
   return body.token;

@@ -4,13 +4,13 @@
 //   {seq}                the session's request counter (1, 2, …)
 //   {uuid}               a random UUID
 //   {var:NAME}           a value captured from an earlier response of the journey (`capture`)
-//   {seed:userId}        a random seeded user id, 1..SEEDED_USERS
-//   {seed:teamId}        a random seeded team id, 1..SEEDED_TEAMS
+//   {seed:userId}        a random seeded user id, 1..SEED_USERS
+//   {seed:teamId}        a random seeded team id, 1..SEED_TEAMS
 //   {seed:userEmail}     a random seeded user's email (user<n>@example.test)
 //   {seed:password}      the seeded users' demo password
 // The {seed:…} values come from lib/seed-contract.ts, so a scenario logs in as users `npm start` has seeded.
 import { randomUUID } from 'node:crypto';
-import { DEMO_PASSWORD, SEEDED_TEAMS, SEEDED_USERS, seededUserEmail } from '../../lib/seed-contract.ts';
+import { DEMO_PASSWORD, SEED_TEAMS, SEED_USERS, seedEmail } from '../../lib/seed-contract.ts';
 
 export interface TemplateContext {
   random: () => number;
@@ -24,9 +24,9 @@ function drawInt(random: () => number, lo: number, hi: number): number {
 
 /** The `{seed:NAME}` tokens; each draws from the context's seeded random so a run is repeatable. */
 const SEED_TOKENS: Readonly<Record<string, (random: () => number) => string>> = {
-  userId: (random) => String(drawInt(random, 1, SEEDED_USERS)),
-  teamId: (random) => String(drawInt(random, 1, SEEDED_TEAMS)),
-  userEmail: (random) => seededUserEmail(drawInt(random, 1, SEEDED_USERS)),
+  userId: (random) => String(drawInt(random, 1, SEED_USERS)),
+  teamId: (random) => String(drawInt(random, 1, SEED_TEAMS)),
+  userEmail: (random) => seedEmail(drawInt(random, 1, SEED_USERS)),
   password: () => DEMO_PASSWORD,
 };
 
