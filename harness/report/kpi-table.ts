@@ -1,9 +1,11 @@
-// The ladder's KPI table: figures + targets → run.json kpi.rows (value + pass/warn/fail) → Markdown for kpi.md and the console (pure).
+// The KPI table: targets, the one comparator and the written ⚠️ rule; figures → run.json kpi.rows → Markdown (pure).
+// Targets are parsed by harness/run/targets.ts (the one grammar); this module only judges and shows them.
 import type { KpiCell, KpiRow } from './model.ts';
 
 export type KpiOp = '<' | '<=' | '>' | '>=';
 export type KpiStatus = KpiCell['status'];
 
+/** A target in the unit the table shows (ms, req/s, %, ×); `--kpi` targets come from the grammar's parser. */
 export interface KpiTarget {
   op: KpiOp;
   value: number;
@@ -15,17 +17,8 @@ export interface KpiTarget {
 export type CoreMetric = 'p50' | 'p95' | 'p99' | 'throughput' | 'error_rate' | 'availability';
 export type KpiTargets = Record<CoreMetric, KpiTarget>;
 
-/** The spec's targets; every one can be overridden with `--kpi METRIC<VALUE`. */
-export const DEFAULT_KPI_TARGETS: Readonly<KpiTargets> = Object.freeze({
-  p50: { op: '<', value: 50, unit: 'ms' },
-  p95: { op: '<', value: 200, unit: 'ms' },
-  p99: { op: '<', value: 500, unit: 'ms' },
-  throughput: { op: '>', value: 10_000, unit: 'req/s' },
-  error_rate: { op: '<', value: 0.1, unit: '%' },
-  availability: { op: '>', value: 99.9, unit: '%', ideal: 100 },
-});
-
-const CORE_ROWS: { metric: CoreMetric; label: string }[] = [
+/** The core rows' labels, in table order. */
+export const CORE_ROWS: readonly { metric: CoreMetric; label: string }[] = [
   { metric: 'p50', label: 'p50 latency' },
   { metric: 'p95', label: 'p95 latency' },
   { metric: 'p99', label: 'p99 latency' },
@@ -36,7 +29,10 @@ const CORE_ROWS: { metric: CoreMetric; label: string }[] = [
 
 /** A failing value still within this fraction of its target is ⚠️ rather than ❌. */
 export const WARN_WITHIN = 0.2;
-export const WARN_RULE = `⚠️ = misses the target by at most ${WARN_WITHIN * 100}% of the target (p99 < 500 ms: 500–600 ms is ⚠️), for availability by at most ${WARN_WITHIN * 100}% of the unavailability it allows (> 99.9%: 99.88–99.9% is ⚠️); ❌ = misses it by more.`;
+export const WARN_RULE =
+  `⚠️ = misses the target by at most ${WARN_WITHIN * 100}% of the target (p99 < 500 ms: 500–600 ms is ⚠️), ` +
+  `for availability by at most ${WARN_WITHIN * 100}% of the unavailability it allows (> 99.9%: 99.88–99.9% is ⚠️); ` +
+  '❌ = misses it by more.';
 
 /** A level-specific row: either judged against a numeric target, or carrying the verdict of a check. */
 export interface ExtraKpi {
@@ -56,35 +52,44 @@ export interface KpiColumn {
   extras?: ExtraKpi[];
 }
 
-export function judgeKpi(value: number, target: KpiTarget, warnWithin = WARN_WITHIN): KpiStatus {
-  if (meets(value, target.op, target.value)) return 'pass';
-  const slack = Math.abs(target.ideal !== undefined ? target.ideal - target.value : target.value) * warnWithin;
-  const near = target.op.startsWith('<') ? value <= target.value + slack : value >= target.value - slack;
-  return near && slack > 0 ? 'warn' : 'fail';
-}
-
-function meets(value: number, op: KpiOp, target: number): boolean {
+/** The one comparator: `value op target`, for --threshold checks and KPI cells alike. */
+export function compare(value: number, op: KpiOp, target: number): boolean {
   if (op === '<') return value < target;
   if (op === '<=') return value <= target;
   if (op === '>') return value > target;
   return value >= target;
 }
 
+/** pass, or the written ⚠️ rule: a miss within WARN_WITHIN of the target (of 100% − target for availability). */
+export function judgeKpi(value: number, target: KpiTarget, warnWithin = WARN_WITHIN): KpiStatus {
+  if (compare(value, target.op, target.value)) return 'pass';
+  const slack = Math.abs(target.ideal !== undefined ? target.ideal - target.value : target.value) * warnWithin;
+  if (slack === 0) return 'fail';
+  // Rounded to 12 digits so the band's edge is the decimal the rule states (99.88, not 99.88000000000001).
+  const below = target.op.startsWith('<');
+  const edge = Number((below ? target.value + slack : target.value - slack).toPrecision(12));
+  return (below ? value <= edge : value >= edge) ? 'warn' : 'fail';
+}
+
 /** Core rows first, then every extra row in order of first appearance; columns without a figure get no cell. */
-export function buildKpiRows(columns: KpiColumn[], targets: KpiTargets = DEFAULT_KPI_TARGETS): KpiRow[] {
+export function buildKpiRows(columns: KpiColumn[], targets: Readonly<KpiTargets>): KpiRow[] {
   const rows: KpiRow[] = [];
   if (columns.some((c) => c.core)) {
     for (const { metric, label } of CORE_ROWS) {
       const target = targets[metric];
       const cells: Record<string, KpiCell> = {};
-      for (const c of columns) if (c.core) cells[c.key] = { value: c.core[metric], unit: target.unit, status: judgeKpi(c.core[metric], target) };
+      for (const c of columns) {
+        if (!c.core) continue;
+        cells[c.key] = { value: c.core[metric], unit: target.unit, status: judgeKpi(c.core[metric], target) };
+      }
       rows.push({ metric: label, target: formatTarget(target), cells });
     }
   }
   const extras = new Map<string, KpiRow>();
   for (const c of columns) {
     for (const e of c.extras ?? []) {
-      const row = extras.get(e.metric) ?? { metric: e.metric, target: typeof e.target === 'string' ? e.target : formatTarget(e.target), cells: {} };
+      const target = typeof e.target === 'string' ? e.target : formatTarget(e.target);
+      const row = extras.get(e.metric) ?? { metric: e.metric, target, cells: {} };
       extras.set(e.metric, row);
       row.cells[c.key] = { value: e.value, unit: e.unit, status: e.status ?? statusOf(e) };
     }
@@ -128,10 +133,15 @@ export interface KpiTableNotes {
 }
 
 /** The Markdown table with the ⚠️ rule, the method line and the saturation warnings under it. */
-export function renderKpiTable(rows: KpiRow[], columns: { key: string; title: string }[], notes: KpiTableNotes): string {
+export function renderKpiTable(
+  rows: KpiRow[],
+  columns: { key: string; title: string }[],
+  notes: KpiTableNotes,
+): string {
   const header = ['Metric', 'Target', ...columns.map((c) => c.title)];
   const body = rows.map((r) => [r.metric, r.target, ...columns.map((c) => renderCell(r.cells[c.key]))]);
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  lines.push(...body.map((r) => `| ${r.join(' | ')} |`));
   lines.push('', WARN_RULE, ...(notes.notes ?? []), '', `Method: ${notes.method}`);
   for (const w of notes.warnings ?? []) lines.push(`⚠️ ${w}`);
   return lines.join('\n');
@@ -139,16 +149,4 @@ export function renderKpiTable(rows: KpiRow[], columns: { key: string; title: st
 
 function renderCell(cell: KpiCell | undefined): string {
   return cell ? `${ICON[cell.status]} ${formatValue(cell.value, cell.unit)}` : '—';
-}
-
-/** Parses `--kpi p99<300`, `--kpi throughput>5000`, `--kpi availability>=99.99` into a targets table. */
-export function parseKpiTargets(expressions: string[], base: KpiTargets = DEFAULT_KPI_TARGETS): KpiTargets | string {
-  const targets: KpiTargets = { ...base };
-  for (const text of expressions) {
-    const m = /^(p50|p95|p99|throughput|error_rate|availability)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)$/.exec(text.trim());
-    if (!m) return `--kpi "${text}": expected METRIC OP NUMBER with METRIC one of ${CORE_ROWS.map((r) => r.metric).join(', ')} (ms, req/s or %), e.g. p99<300`;
-    const metric = m[1] as CoreMetric;
-    targets[metric] = { ...base[metric], op: m[2] as KpiOp, value: Number(m[3]) };
-  }
-  return targets;
 }

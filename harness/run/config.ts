@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import type { OptionSpec, ParsedOptions } from '../commands/args.ts';
 import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { parseThreshold, type Threshold } from './thresholds.ts';
+import { parseTarget, type Target } from './targets.ts';
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'target', type: 'string', valueName: 'URL', description: 'base URL of the server under test' },
@@ -16,7 +16,15 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'rate', type: 'number', valueName: 'R', description: 'open model: R requests per second on a fixed schedule' },
   { name: 'duration', type: 'duration', valueName: 'TIME', default: '30s', description: 'measured phase length (500ms, 30s, 2m)' },
   { name: 'warmup', type: 'duration', valueName: 'TIME', description: 'warm-up phase before it, not judged' },
-  { name: 'threshold', type: 'string', valueName: 'EXPR', repeatable: true, description: 'e.g. p95<200, error_rate<0.001, rps>1000, "GET /x/:id:p99<500"' },
+  {
+    name: 'threshold',
+    type: 'string',
+    valueName: 'EXPR',
+    repeatable: true,
+    description:
+      '[ENDPOINT:]METRIC OP VALUE, e.g. p95<200ms, error_rate<0.1% (or <0.001), throughput>1000, ' +
+      'availability>99.9%, "GET /x/:id:p99<500ms"',
+  },
   { name: 'scenario', type: 'string', valueName: 'FILE', description: 'JSON scenario: weighted journeys, stages, thresholds' },
   { name: 'timeout', type: 'duration', valueName: 'TIME', default: '10s', description: 'per-request timeout' },
   { name: 'late-threshold', type: 'duration', valueName: 'TIME', default: '2ms', description: 'open model: a send later than this counts as late' },
@@ -37,7 +45,7 @@ export interface RunConfig {
   connections?: number;
   durationSec: number;
   warmupSec: number;
-  thresholds: Threshold[];
+  thresholds: Target[];
   timeoutMs: number;
   lateThresholdMs: number;
   sutPids: number[];
@@ -53,7 +61,10 @@ export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
   const target = requireUrl(o.target as string | undefined, 'target', true)!;
   const scenarioFile = o.scenario as string | undefined;
   const scenario = scenarioFile ? loadScenarioFile(scenarioFile) : createAdHocScenario(adHocStep(o));
-  const thresholdTexts = [...((o.threshold as string[] | undefined) ?? []), ...(scenario.thresholds ?? [])];
+  const thresholds = [
+    ...((o.threshold as string[] | undefined) ?? []).map((text) => parseTarget(text, '--threshold')),
+    ...(scenario.thresholds ?? []).map((text) => parseTarget(text, `${scenarioFile} "thresholds"`)),
+  ];
   return Object.freeze({
     target,
     scenario,
@@ -62,7 +73,7 @@ export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
     ...(o.connections !== undefined ? { connections: o.connections as number } : {}),
     durationSec: o.duration as number,
     warmupSec: (o.warmup as number | undefined) ?? 0,
-    thresholds: thresholdTexts.map(parseThreshold),
+    thresholds,
     timeoutMs: (o.timeout as number) * 1000,
     lateThresholdMs: (o['late-threshold'] as number) * 1000,
     sutPids: (o['sut-pid'] as number[] | undefined) ?? [],

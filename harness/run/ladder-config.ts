@@ -3,7 +3,8 @@ import { checkHttpUrl } from './config.ts';
 import { availableParallelism } from 'node:os';
 import type { OptionSpec, ParsedOptions } from '../commands/args.ts';
 import { UsageError } from '../errors.ts';
-import { parseKpiTargets, type KpiTargets } from '../report/kpi-table.ts';
+import type { KpiTargets } from '../report/kpi-table.ts';
+import { parseKpiTargets } from './targets.ts';
 
 /** Phase lengths: the default is long enough for stable percentiles on this class of machine; --quick is for CI and smoke runs. */
 export const DURATIONS = {
@@ -22,7 +23,13 @@ export const BENCH_OPTIONS: OptionSpec[] = [
   { name: 'nodes', type: 'integer', valueName: 'M', default: 2, description: 'level 4: SUT nodes behind the load balancer' },
   { name: 'lb', type: 'string', valueName: 'KIND', default: 'nginx', description: 'level 4: nginx or haproxy' },
   { name: 'reloads', type: 'integer', valueName: 'N', default: 2, description: 'level 2: rolling reloads during the open phase' },
-  { name: 'kpi', type: 'string', valueName: 'EXPR', repeatable: true, description: 'KPI target, e.g. p99<300, throughput>5000, availability>99.99' },
+  {
+    name: 'kpi',
+    type: 'string',
+    valueName: 'EXPR',
+    repeatable: true,
+    description: 'KPI target (the --threshold form): p99<300ms, throughput>5000, error_rate<0.1%, availability>99.99%',
+  },
   { name: 'sut-env', type: 'string', valueName: 'K=V', repeatable: true, description: 'extra SUT environment, e.g. LATENCY=uniform:20-80' },
   { name: 'database-url', type: 'string', valueName: 'URL', description: 'PostgreSQL to use (default $DATABASE_URL, else embedded)' },
   { name: 'redis-url', type: 'string', valueName: 'URL', description: 'Redis to use (default $REDIS_URL, else redis-server from PATH)' },
@@ -74,7 +81,6 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
   const chaos = o.chaos as string | undefined;
   if (chaos !== undefined && chaos !== 'kill' && chaos !== 'fail') throw new UsageError(`--chaos: expected kill or fail, got "${chaos}"`);
   const targets = parseKpiTargets((o.kpi as string[] | undefined) ?? []);
-  if (typeof targets === 'string') throw new UsageError(targets);
   const duration = o.duration as number | undefined;
   return Object.freeze({
     ...(o.target !== undefined ? { target: checkUrl(o.target as string, 'target') } : {}),

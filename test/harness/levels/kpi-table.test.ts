@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { buildKpiRows, DEFAULT_KPI_TARGETS, formatValue, judgeKpi, parseKpiTargets, renderKpiTable, type KpiColumn } from '../../../harness/report/kpi-table.ts';
+import {
+  buildKpiRows,
+  formatValue,
+  judgeKpi,
+  renderKpiTable,
+  type KpiColumn,
+} from '../../../harness/report/kpi-table.ts';
+import { DEFAULT_KPI_TARGETS, parseKpiTargets } from '../../../harness/run/targets.ts';
+import { ThresholdError } from '../../../harness/errors.ts';
 import { LEVEL_COLUMNS } from '../../../harness/report/ladder-report.ts';
 
-const core = (p50: number, throughput: number, errorRate = 0, availability = 100) => ({ p50, p95: p50 * 4, p99: p50 * 8, throughput, error_rate: errorRate, availability });
+const core = (p50: number, throughput: number, errorRate = 0, availability = 100) => ({
+  p50,
+  p95: p50 * 4,
+  p99: p50 * 8,
+  throughput,
+  error_rate: errorRate,
+  availability,
+});
 
 const COLUMNS: KpiColumn[] = [
   { key: 'level0', title: 'Level 0', core: core(4.1, 6200) },
@@ -12,10 +27,20 @@ const COLUMNS: KpiColumn[] = [
     core: core(55, 11_000, 0.11, 99.85),
     extras: [
       { metric: 'Speed-up vs Level 0', target: { op: '>', value: 1, unit: '×' }, value: 1.77, unit: '×' },
-      { metric: 'Scaling efficiency (speed-up ÷ workers)', target: { op: '>=', value: 50, unit: '%' }, value: 44, unit: '%' },
+      {
+        metric: 'Scaling efficiency (speed-up ÷ workers)',
+        target: { op: '>=', value: 50, unit: '%' },
+        value: 44,
+        unit: '%',
+      },
     ],
   },
-  { key: 'level2', title: 'Level 2', core: core(70, 9000, 0.5, 98), extras: [{ metric: 'Reload: failed requests', target: '= 0 (2 reloads)', value: 3, unit: '', status: 'fail' }] },
+  {
+    key: 'level2',
+    title: 'Level 2',
+    core: core(70, 9000, 0.5, 98),
+    extras: [{ metric: 'Reload: failed requests', target: '= 0 (2 reloads)', value: 3, unit: '', status: 'fail' }],
+  },
 ];
 
 describe('judgeKpi: the ⚠️ band is 20% of the target', () => {
@@ -34,7 +59,10 @@ describe('judgeKpi: the ⚠️ band is 20% of the target', () => {
 
   it.each([
     [99.95, 'pass'],
+    [99.9, 'warn'],
     [99.885, 'warn'],
+    [99.88, 'warn'],
+    [99.8799, 'fail'],
     [99.5, 'fail'],
   ] as const)('availability %s%% against > 99.9%% (band on the unavailability) → %s', (value, status) => {
     expect(judgeKpi(value, DEFAULT_KPI_TARGETS.availability)).toBe(status);
@@ -43,15 +71,33 @@ describe('judgeKpi: the ⚠️ band is 20% of the target', () => {
 
 describe('KPI table', () => {
   it('builds rows with the schema shape: core rows, then extras, cells only where measured', () => {
-    const rows = buildKpiRows(COLUMNS);
-    expect(rows.map((r) => r.metric)).toEqual(['p50 latency', 'p95 latency', 'p99 latency', 'Throughput', 'Error rate', 'Availability', 'Speed-up vs Level 0', 'Scaling efficiency (speed-up ÷ workers)', 'Reload: failed requests']);
-    expect(rows[0]!.cells).toEqual({ level0: { value: 4.1, unit: 'ms', status: 'pass' }, level1: { value: 55, unit: 'ms', status: 'warn' }, level2: { value: 70, unit: 'ms', status: 'fail' } });
+    const rows = buildKpiRows(COLUMNS, DEFAULT_KPI_TARGETS);
+    expect(rows.map((r) => r.metric)).toEqual([
+      'p50 latency',
+      'p95 latency',
+      'p99 latency',
+      'Throughput',
+      'Error rate',
+      'Availability',
+      'Speed-up vs Level 0',
+      'Scaling efficiency (speed-up ÷ workers)',
+      'Reload: failed requests',
+    ]);
+    expect(rows[0]!.cells).toEqual({
+      level0: { value: 4.1, unit: 'ms', status: 'pass' },
+      level1: { value: 55, unit: 'ms', status: 'warn' },
+      level2: { value: 70, unit: 'ms', status: 'fail' },
+    });
     expect(rows[6]!.cells).toEqual({ level1: { value: 1.77, unit: '×', status: 'pass' } });
   });
 
   it('renders values with marks, the ⚠️ rule, the method line and saturation warnings', () => {
-    const rows = buildKpiRows(COLUMNS);
-    const text = renderKpiTable(rows, LEVEL_COLUMNS, { method: 'AMD EPYC, 2 cores; Node v20.20.2; 10s + 30s + 30s', warnings: ['Level 0, phase "level0 throughput": the load generator was saturated'], notes: ['a note'] });
+    const rows = buildKpiRows(COLUMNS, DEFAULT_KPI_TARGETS);
+    const text = renderKpiTable(rows, LEVEL_COLUMNS, {
+      method: 'AMD EPYC, 2 cores; Node v20.20.2; 10s + 30s + 30s',
+      warnings: ['Level 0, phase "level0 throughput": the load generator was saturated'],
+      notes: ['a note'],
+    });
     expect(text).toMatchInlineSnapshot(`
       "| Metric | Target | Level 0 | Level 1 | Level 2 | Level 3 | Level 4 |
       |---|---|---|---|---|---|---|
@@ -86,8 +132,13 @@ describe('KPI table', () => {
   });
 
   it('takes targets from --kpi expressions and names a bad one', () => {
-    const targets = parseKpiTargets(['p99<300', 'availability>=99.99']);
-    expect(targets).toMatchObject({ p99: { op: '<', value: 300, unit: 'ms' }, availability: { op: '>=', value: 99.99, unit: '%' }, p50: DEFAULT_KPI_TARGETS.p50 });
-    expect(parseKpiTargets(['latency<3'])).toMatch(/^--kpi "latency<3": expected METRIC OP NUMBER/);
+    const targets = parseKpiTargets(['p99<300', 'availability>=99.99%']);
+    expect(targets).toMatchObject({
+      p99: { op: '<', value: 300, unit: 'ms' },
+      availability: { op: '>=', value: 99.99, unit: '%', ideal: 100 },
+      p50: DEFAULT_KPI_TARGETS.p50,
+    });
+    expect(() => parseKpiTargets(['latency<3'])).toThrow(ThresholdError);
+    expect(() => parseKpiTargets(['latency<3'])).toThrow(/^--kpi "latency<3": unknown metric "latency"/);
   });
 });
