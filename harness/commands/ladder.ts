@@ -6,7 +6,7 @@ import type { SeriesRow } from '../report/model.ts';
 import { renderSeriesCsv } from '../report/series.ts';
 import { finishRun } from '../run/finish.ts';
 import { BENCH_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
-import { buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
+import { analysisInputs, buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
 import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
 import type { LevelRun } from '../ladder/level.ts';
 import { LEVEL0 } from '../ladder/level0.ts';
@@ -15,7 +15,8 @@ import { LEVEL2 } from '../ladder/level2.ts';
 import { LEVEL3 } from '../ladder/level3.ts';
 import { LEVEL4 } from '../ladder/level4.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
-import { runCacheBench, runKneeBench, runStressBench, type BenchOutcome } from '../ladder/analyses.ts';
+import { runCacheBench, runKneeBench, runStressBench, type AnalysisRun } from '../ladder/analyses.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
 import { DEFAULT_SLO } from '../ladder/stress.ts';
 import { DEFAULT_KNEE } from '../ladder/knee.ts';
 import { appendQueueColumns, type QueueDepth } from '../ladder/queue.ts';
@@ -58,7 +59,7 @@ const KNEE_OPTIONS: OptionSpec[] = [
   PATH_OPTION,
 ];
 
-type Bench = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<BenchOutcome>;
+type Bench = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<AnalysisRun>;
 
 const stepSec = (s: LevelSettings, o: ParsedOptions) => (o['step-duration'] as number | undefined) ?? (s.quick ? 3 : 10);
 
@@ -112,7 +113,7 @@ async function runBench(name: string, bench: (typeof BENCHES)[string], argv: str
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const outcome = await bench.run(settings, options, io, series);
-  return finishLadder(`bench-${name}`, startedAt, settings, { tableColumns: outcome.columns, ...outcome }, series, io);
+  return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io);
 }
 
 async function runLadder(name: string, all: LevelDefinition[], baselines: string[], argv: string[], io: CommandIO): Promise<ExitCode> {
@@ -125,18 +126,28 @@ async function runLadder(name: string, all: LevelDefinition[], baselines: string
   for (const def of levels) previous.set(def.key, await runLevel(def, settings, { io, series, previous, queueByRow }));
   const runs = [...previous.values()];
   const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
-  return finishLadder(`bench-${name}`, startedAt, settings, ladderInputs(runs), series, io, csv);
+  const phases = runs.flatMap((r) => r.measured.phases);
+  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, csv);
 }
 
 /** Finishes a ladder or analysis run: KPI rows and kpi.md from its columns, then the one finishRun. */
-function finishLadder(kind: string, startedAt: Date, settings: LevelSettings, inputs: Omit<LadderReportInputs, 'settings'>, series: SeriesRow[], io: CommandIO, seriesCsv?: string): ExitCode {
+function finishLadder(
+  kind: string,
+  startedAt: Date,
+  settings: LevelSettings,
+  phases: PhaseResult[],
+  inputs: Omit<LadderReportInputs, 'settings'>,
+  series: SeriesRow[],
+  io: CommandIO,
+  seriesCsv?: string,
+): ExitCode {
   const report = buildLadderReport({ ...inputs, settings });
   const finished = finishRun(
     {
       kind,
       startedAt,
       config: report.config,
-      phases: inputs.phases,
+      phases,
       checks: inputs.checks,
       kpiRows: report.kpiRows,
       series,

@@ -8,26 +8,24 @@ import { withSession } from '../run/session.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { KpiColumn } from '../report/kpi-table.ts';
-import type { CheckReport } from '../report/model.ts';
+import type { AnalysisFigures } from '../report/figures.ts';
 import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
 import { createCachedRead, createStandardMix } from '../scenario/standard-mix.ts';
-import { CACHE_ID_RANGE, CACHE_SUT_ENV, cachePhases, describeCache, flushCache, hitRatePct, scrapeCacheCounters } from './cache.ts';
-import { describeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
-import { describeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
+import { CACHE_ID_RANGE, CACHE_SUT_ENV, cachePhases, flushCache, hitRatePct, judgeCache } from './cache.ts';
+import { scrapeCacheCounters } from './cache.ts';
+import { judgeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
+import { judgeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
 
-export interface BenchOutcome {
+/** A finished cache, stress or knee run: its phases and its figures (report/ words them). */
+export interface AnalysisRun {
   phases: PhaseResult[];
-  checks: CheckReport[];
-  columns: KpiColumn[];
-  methodRuns: string[];
-  notes: string[];
+  figures: AnalysisFigures;
 }
 
 interface Deployed {
   dep: StartedDeployment;
-  run(phase: Phase): Promise<PhaseResult>;
+  run: (phase: Phase) => Promise<PhaseResult>;
 }
 
 /** Deploys, opens a measurement session on `scenario` and lends `body` its phase runner; stops everything afterwards. */
@@ -54,7 +52,7 @@ const COOLDOWN_MS = 1_000;
 
 const productionSpec = (s: LevelSettings): DeploySpec => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on' } });
 
-export async function runCacheBench(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+export async function runCacheBench(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<AnalysisRun> {
   const workers = s.workersGiven ? s.workers : 1;
   const scenario = createCachedRead(CACHE_ID_RANGE);
   return withDeployment(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
@@ -66,21 +64,27 @@ export async function runCacheBench(s: LevelSettings, io: CommandIO, series: Ser
     const c1 = await scrapeCacheCounters(dep.url);
     const warmRun = await run(warm);
     const c2 = await scrapeCacheCounters(dep.url);
-    const d = describeCache({ report: coldRun.report, hitRatePct: hitRatePct(c0, c1) }, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) });
-    return {
-      phases: [warmup, coldRun, warmRun],
-      checks: d.checks,
-      columns: [
-        { key: 'cold', title: 'Cold', extras: d.coldExtras },
-        { key: 'warm', title: 'Warm', extras: d.warmExtras },
-      ],
-      methodRuns: [`cache: ${dep.description}${s.workersGiven ? '' : ' (one worker: each worker has its own cache)'}; ${s.closedSec}s cold + ${s.closedSec}s warm closed runs, ${s.connections} connections`],
-      notes: d.notes,
+    const setup = {
+      deployment: dep.description,
+      workersGiven: s.workersGiven,
+      runSec: s.closedSec,
+      connections: s.connections,
     };
+    const coldFigures = { report: coldRun.report, hitRatePct: hitRatePct(c0, c1) };
+    const figures = judgeCache(coldFigures, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) }, setup);
+    return { phases: [warmup, coldRun, warmRun], figures };
   });
 }
 
-export async function runStressBench(s: LevelSettings, slo: Slo, search: Omit<SearchOptions, 'startRps'> & { startRps?: number }, probeSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+export async function runStressBench(
+  s: LevelSettings,
+  slo: Slo,
+  search: Omit<SearchOptions, 'startRps'> & { startRps?: number },
+  probeSec: number,
+  path: string | undefined,
+  io: CommandIO,
+  series: SeriesRow[],
+): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'stress warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     let startRps = search.startRps;
@@ -95,18 +99,25 @@ export async function runStressBench(s: LevelSettings, slo: Slo, search: Omit<Se
       return run(probePhase(rate, probeSec));
     };
     const { result, phases: probes } = await searchRate(probe, slo, options);
-    const d = describeStress(result, slo, options);
-    return {
-      phases: [...phases, ...probes],
-      checks: d.checks,
-      columns: [{ key: 'stress', title: 'Stress', extras: d.extras }],
-      methodRuns: [`stress: ${dep.description}${path ? `, GET ${path}` : ', standard mix'}; ${probeSec}s open-model probes${search.startRps === undefined ? `, starting at half the ${s.closedSec}s closed phase's throughput` : ''}; ${COOLDOWN_MS / 1000}s pause before each probe`],
-      notes: d.notes,
+    const setup = {
+      deployment: dep.description,
+      ...(path ? { path } : {}),
+      probeSec,
+      cooldownSec: COOLDOWN_MS / 1000,
+      capacitySec: search.startRps === undefined ? s.closedSec : null,
     };
+    return { phases: [...phases, ...probes], figures: judgeStress(result, slo, options, setup) };
   });
 }
 
-export async function runKneeBench(s: LevelSettings, o: KneeOptions, stepSec: number, path: string | undefined, io: CommandIO, series: SeriesRow[]): Promise<BenchOutcome> {
+export async function runKneeBench(
+  s: LevelSettings,
+  o: KneeOptions,
+  stepSec: number,
+  path: string | undefined,
+  io: CommandIO,
+  series: SeriesRow[],
+): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'knee warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     const steps: KneeStep[] = [];
@@ -115,13 +126,7 @@ export async function runKneeBench(s: LevelSettings, o: KneeOptions, stepSec: nu
       phases.push(phase);
       steps.push(toStep(phase.report, steps[steps.length - 1]));
     }
-    const d = describeKnee(steps, o);
-    return {
-      phases,
-      checks: d.checks,
-      columns: [{ key: 'knee', title: 'Knee', extras: d.extras }],
-      methodRuns: [`knee: ${dep.description}${path ? `, GET ${path}` : ', standard mix'}; ${stepSec}s closed phase per step`],
-      notes: d.notes,
-    };
+    const setup = { deployment: dep.description, ...(path ? { path } : {}), stepSec };
+    return { phases, figures: judgeKnee(steps, o, setup) };
   });
 }

@@ -1,7 +1,6 @@
 // Cache: flush, run cold, run warm (same ids, same seeds): speed-up of p50 and throughput, hit rate from /metrics for each run.
 import type { PhaseReport } from '../report/model.ts';
-import type { CheckReport } from '../report/model.ts';
-import type { ExtraKpi } from '../report/kpi-table.ts';
+import type { CacheFigures, CacheRunFigures } from '../report/figures.ts';
 import type { Phase } from '../run/plan.ts';
 import { EnvironmentError } from '../errors.ts';
 
@@ -56,34 +55,32 @@ export interface CacheRun {
   hitRatePct: number | null;
 }
 
-/** KPI rows for the cold and warm columns, the speed-ups, and the check that warm beat cold (pure). */
-export function describeCache(cold: CacheRun, warm: CacheRun): { coldExtras: ExtraKpi[]; warmExtras: ExtraKpi[]; checks: CheckReport[]; notes: string[] } {
+/** How the cache bench ran, for the method line. */
+export type CacheSetup = Pick<CacheFigures, 'deployment' | 'workersGiven' | 'runSec' | 'connections'>;
+
+/** The speed-ups of p50 and throughput, and whether the warm run hit the cache more than the cold one (pure). */
+export function judgeCache(cold: CacheRun, warm: CacheRun, setup: CacheSetup): CacheFigures {
   const p50SpeedUp = warm.report.latencyMs.p50 > 0 ? cold.report.latencyMs.p50 / warm.report.latencyMs.p50 : null;
   const rpsSpeedUp = cold.report.throughputRps > 0 ? warm.report.throughputRps / cold.report.throughputRps : null;
-  const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
-  const rows = (run: CacheRun): ExtraKpi[] => [
-    { metric: 'p50 latency (closed)', target: 'info', value: run.report.latencyMs.p50, unit: 'ms', status: 'pass' },
-    { metric: 'Throughput', target: 'info', value: run.report.throughputRps, unit: 'req/s', status: 'pass' },
-    { metric: 'Cache hit rate (from /metrics)', target: 'info', value: run.hitRatePct, unit: '%', status: run.hitRatePct === null ? 'warn' : 'pass' },
-  ];
-  const warmExtras = [
-    ...rows(warm),
-    { metric: 'p50 speed-up (cold ÷ warm)', target: { op: '>', value: 1, unit: '×' }, value: round(p50SpeedUp), unit: '×' },
-    { metric: 'Throughput speed-up (warm ÷ cold)', target: { op: '>', value: 1, unit: '×' }, value: round(rpsSpeedUp), unit: '×' },
-  ] satisfies ExtraKpi[];
   const warmer = warm.hitRatePct !== null && cold.hitRatePct !== null && warm.hitRatePct > cold.hitRatePct;
   return {
-    coldExtras: rows(cold),
-    warmExtras,
-    checks: [
-      {
-        name: 'cache warm run hits more',
-        passed: warmer,
-        value: warm.hitRatePct,
-        target: cold.hitRatePct === null ? null : `> ${cold.hitRatePct}`,
-        detail: `hit rate cold ${cold.hitRatePct ?? 'n/a'}% → warm ${warm.hitRatePct ?? 'n/a'}%; p50 ${cold.report.latencyMs.p50} → ${warm.report.latencyMs.p50} ms (${round(p50SpeedUp) ?? 'n/a'}×); throughput ${Math.round(cold.report.throughputRps)} → ${Math.round(warm.report.throughputRps)} req/s (${round(rpsSpeedUp) ?? 'n/a'}×)`,
-      },
-    ],
-    notes: [`Cache: a warm-up, then POST /admin/cache/flush, then two closed runs of GET /api/users/:id over ids 1..${CACHE_ID_RANGE} with the same seeds (so the warm run asks for the ids the cold run cached); p50 is the closed runs' latency at full load. When loadlab starts the SUT, a miss pays LATENCY=${CACHE_LATENCY} (a simulated upstream; --sut-env LATENCY=none to drop it). The cold run warms the cache as it goes: its hit rate says how cold it really was.`],
+    kind: 'cache',
+    ...setup,
+    idRange: CACHE_ID_RANGE,
+    missLatency: CACHE_LATENCY,
+    cold: runFigures(cold),
+    warm: runFigures(warm),
+    p50SpeedUp: round2(p50SpeedUp),
+    rpsSpeedUp: round2(rpsSpeedUp),
+    speedUpTarget: 1,
+    verdict: { name: 'cache warm run hits more', passed: warmer, value: warm.hitRatePct, target: cold.hitRatePct },
   };
+}
+
+function runFigures(run: CacheRun): CacheRunFigures {
+  return { p50Ms: run.report.latencyMs.p50, throughputRps: run.report.throughputRps, hitRatePct: run.hitRatePct };
+}
+
+function round2(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
 }

@@ -2,8 +2,9 @@
 import type { CommandIO } from '../io.ts';
 import type { Phase } from '../run/plan.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { CheckReport, PhaseReport } from '../report/model.ts';
-import type { CoreMetric, ExtraKpi } from '../report/kpi-table.ts';
+import type { PhaseReport } from '../report/model.ts';
+import type { LevelFigures } from '../report/figures.ts';
+import type { CoreMetric } from '../report/kpi-table.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { withSession, type Session } from '../run/session.ts';
 import { createStandardMix } from '../scenario/standard-mix.ts';
@@ -52,15 +53,12 @@ export interface Measured {
   finished?: unknown;
 }
 
-/** A finished level, ready for the KPI table and run.json. */
+/** A finished level: what it measured and, if it has a judge, its figures; report/ turns both into rows and prose. */
 export interface LevelRun {
   key: string;
-  title: string;
   deployment: string;
   measured: Measured;
-  checks: CheckReport[];
-  extras: ExtraKpi[];
-  notes: string[];
+  figures?: LevelFigures;
 }
 
 /** The warm-up and throughput phases (pure); the open phase follows from the throughput measured. */
@@ -139,13 +137,6 @@ export function summarizeCore(closed: PhaseReport, open: PhaseReport): Record<Co
 export function unavailableCount(p: PhaseReport): number {
   const fiveXx = Object.entries(p.requests.byStatus).filter(([status]) => Number(status) >= 500);
   return sum(fiveXx.map(([, n]) => n)) + sum(Object.values(p.requests.byError));
-}
-
-/** One line per phase whose generator was saturated (pure). */
-export function saturationWarnings(title: string, phases: PhaseReport[]): string[] {
-  return phases
-    .filter((p) => p.generatorSaturated)
-    .map((p) => `${title}, phase "${p.name}": the load generator was saturated (${p.generator.saturationReason}); its figures measure the generator, not the SUT.`);
 }
 
 function sum(values: number[]): number {

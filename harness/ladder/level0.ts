@@ -3,6 +3,5 @@ import type { LevelDefinition } from './run-level.ts';
 
 export const LEVEL0: LevelDefinition = {
   key: 'level0',
-  title: 'Level 0',
   deploy: () => ({ workers: 1, needRedis: false, env: { CACHE: 'off' } }),
 };

@@ -1,7 +1,6 @@
 // Level 1: N cluster workers, cache off — speed-up over level 0 and efficiency, with the cores each side really had.
 import { availableParallelism } from 'node:os';
-import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { LevelRun } from './level.ts';
+import type { ScalingFigures } from '../report/figures.ts';
 import type { LevelDefinition } from './run-level.ts';
 
 /** Speed-up targets: more workers must help at all, and keep at least half of linear scaling. */
@@ -9,24 +8,31 @@ export const SCALING_TARGETS = { speedUp: 1, efficiencyPct: 50 } as const;
 
 export const LEVEL1: LevelDefinition = {
   key: 'level1',
-  title: 'Level 1',
   deploy: (s) => ({ workers: s.workers, needRedis: false, env: { CACHE: 'off' } }),
-  judge: (measured, _dep, s, ctx) => judgeScaling(measured.closed.throughputRps, ctx.previous.get('level0'), s.workers, availableParallelism()),
+  judge: (measured, _dep, s, ctx) => {
+    const level0Rps = ctx.previous.get('level0')?.measured.closed.throughputRps;
+    return judgeScaling(measured.closed.throughputRps, level0Rps, s.workers, availableParallelism());
+  },
 };
 
-/** Speed-up and efficiency rows (pure); without a level-0 run in the same invocation they say so. */
-export function judgeScaling(throughputRps: number, level0: LevelRun | undefined, workers: number, cores: number): { extras: ExtraKpi[]; notes: string[] } {
-  const cpuNote = `Level 1 ran ${workers} SUT worker(s) on ${cores} core(s) shared with the load generator (one Node process, one core at most) and PostgreSQL: the SUT never had ${workers} core(s) to itself, so the speed-up is a floor, not the SUT's scaling.`;
-  if (!level0) return { extras: [{ metric: 'Speed-up vs Level 0', target: `> ${SCALING_TARGETS.speedUp}×`, value: null, unit: '×', status: 'fail' }], notes: ['Level 1: no Level 0 run in this invocation, so no speed-up.', cpuNote] };
-  const speedUp = throughputRps / level0.measured.closed.throughputRps;
+/** Speed-up and efficiency (pure); both null without a level-0 run in the same invocation. */
+export function judgeScaling(
+  throughputRps: number,
+  level0Rps: number | undefined,
+  workers: number,
+  cores: number,
+): ScalingFigures {
+  const base = {
+    kind: 'scaling',
+    workers,
+    cores,
+    speedUpTarget: SCALING_TARGETS.speedUp,
+    efficiencyTargetPct: SCALING_TARGETS.efficiencyPct,
+  } as const;
+  if (level0Rps === undefined) return { ...base, speedUp: null, efficiencyPct: null };
+  const speedUp = throughputRps / level0Rps;
   const efficiencyPct = (speedUp / workers) * 100;
-  return {
-    extras: [
-      { metric: 'Speed-up vs Level 0', target: { op: '>', value: SCALING_TARGETS.speedUp, unit: '×' }, value: round2(speedUp), unit: '×' },
-      { metric: 'Scaling efficiency (speed-up ÷ workers)', target: { op: '>=', value: SCALING_TARGETS.efficiencyPct, unit: '%' }, value: round2(efficiencyPct), unit: '%' },
-    ],
-    notes: [cpuNote],
-  };
+  return { ...base, speedUp: round2(speedUp), efficiencyPct: round2(efficiencyPct) };
 }
 
 function round2(value: number): number {

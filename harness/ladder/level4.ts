@@ -2,14 +2,15 @@
 import { availableParallelism } from 'node:os';
 import { Pool } from 'undici';
 import { checkDistribution } from '../stats/distribution.ts';
-import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { LevelRun } from './level.ts';
-import type { Judgment, LevelDefinition } from './run-level.ts';
+import type { ClusterFigures } from '../report/figures.ts';
+import type { LevelDefinition } from './run-level.ts';
 
 /** Responses sampled for the distribution check, sent alongside the open phase (the engines do not expose response headers). */
 export const DISTRIBUTION_SAMPLE = 1000;
 const SAMPLE_CONNECTIONS = 4;
 export const EFFICIENCY_TARGET_PCT = 70;
+/** The split is uneven when the χ² test gives p < alpha or a share is off by more than ±tolerance of an equal one. */
+export const DISTRIBUTION_RULE = { alpha: 0.01, tolerance: 0.1 } as const;
 
 export interface NodeSample {
   counts: Record<string, number>;
@@ -19,11 +20,13 @@ export interface NodeSample {
 
 export const LEVEL4: LevelDefinition = {
   key: 'level4',
-  title: 'Level 4',
   deploy: (s) => ({ workers: workersPerNode(s.workersGiven ? s.workers : undefined, s.nodes), nodes: s.nodes, needRedis: false, env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' } }),
   prepare: (dep) => ({ duringOpen: () => sampleNodeIds(dep.url, DISTRIBUTION_SAMPLE, SAMPLE_CONNECTIONS) }),
-  judge: (measured, dep, s, ctx) =>
-    judgeCluster(measured.during as NodeSample, measured.closed.throughputRps, ctx.previous.get('level2'), s.target ? undefined : dep.suts.map((sut) => sut.nodeId)),
+  judge: (measured, dep, s, ctx) => {
+    const level2Rps = ctx.previous.get('level2')?.measured.closed.throughputRps;
+    const expectedNodes = s.target ? undefined : dep.suts.map((sut) => sut.nodeId);
+    return judgeCluster(measured.during as NodeSample, measured.closed.throughputRps, level2Rps, expectedNodes);
+  },
 };
 
 /** Default: the machine's cores split over the nodes, at least one worker each. */
@@ -59,27 +62,43 @@ export async function sampleNodeIds(url: string, count: number, connections: num
   return sample;
 }
 
-/** The distribution check and the efficiency row (pure). */
-export function judgeCluster(sample: NodeSample, throughputRps: number, level2: LevelRun | undefined, expectedNodes: string[] | undefined): Judgment {
-  const dist = checkDistribution(sample.counts, expectedNodes ? { expectedNodes } : {});
+/** The distribution check and the efficiency against M × Level 2 (pure). */
+export function judgeCluster(
+  sample: NodeSample,
+  throughputRps: number,
+  level2Rps: number | undefined,
+  expectedNodes: string[] | undefined,
+): ClusterFigures {
+  const dist = checkDistribution(sample.counts, { ...(expectedNodes ? { expectedNodes } : {}), ...DISTRIBUTION_RULE });
   const nodes = Object.keys(dist.shares).length;
   const equal = nodes ? 1 / nodes : 0;
-  const maxDeviationPct = nodes ? Math.max(...Object.values(dist.shares).map((share) => (Math.abs(share - equal) / equal) * 100)) : null;
-  const sampleNote = `Level 4: distribution from the x-node-id of ${DISTRIBUTION_SAMPLE} GET /health requests (${SAMPLE_CONNECTIONS} connections) sent through the balancer during the open phase${sample.failed || sample.missingHeader ? `; ${sample.failed} failed, ${sample.missingHeader} without x-node-id` : ''}: ${dist.detail}.`;
-  const extras: ExtraKpi[] = [
-    { metric: 'Distribution: χ² p-value', target: '≥ 0.01', value: round(dist.pValue, 4), unit: '', status: dist.pValue >= 0.01 ? 'pass' : 'fail' },
-    { metric: 'Distribution: largest share deviation', target: '≤ 10% of an equal share', value: maxDeviationPct === null ? null : round(maxDeviationPct, 1), unit: '%', status: dist.passed ? 'pass' : 'fail' },
-  ];
-  const notes = [sampleNote];
-  if (level2) {
-    const efficiencyPct = (throughputRps / (nodes * level2.measured.closed.throughputRps)) * 100;
-    extras.push({ metric: 'Efficiency vs M × Level 2', target: { op: '>=', value: EFFICIENCY_TARGET_PCT, unit: '%' }, value: round(efficiencyPct, 1), unit: '%' });
-    notes.push(`Level 4 efficiency = Level 4 throughput ÷ (${nodes} nodes × Level 2 throughput ${Math.round(level2.measured.closed.throughputRps)} req/s); the nodes share this machine's cores with the balancer, PostgreSQL and the generator.`);
-  } else {
-    extras.push({ metric: 'Efficiency vs M × Level 2', target: { op: '>=', value: EFFICIENCY_TARGET_PCT, unit: '%' }, value: null, unit: '%', status: 'warn' });
-    notes.push('Level 4: no Level 2 run in this invocation, so no efficiency.');
-  }
-  return { checks: [{ name: 'level4 distribution', passed: dist.passed, value: round(dist.pValue, 6), target: dist.target, detail: dist.detail }], extras, notes };
+  const deviationsPct = Object.values(dist.shares).map((share) => (Math.abs(share - equal) / equal) * 100);
+  const efficiencyPct = level2Rps === undefined ? null : (throughputRps / (nodes * level2Rps)) * 100;
+  return {
+    kind: 'cluster',
+    sampleSize: DISTRIBUTION_SAMPLE,
+    sampleConnections: SAMPLE_CONNECTIONS,
+    sampleFailed: sample.failed,
+    sampleMissingHeader: sample.missingHeader,
+    distribution: {
+      perNode: Object.keys(dist.counts)
+        .sort()
+        .map((node) => ({ node, count: dist.counts[node]! })),
+      total: dist.total,
+      chiSquare: dist.chiSquare,
+      pValue: dist.pValue,
+      alpha: dist.alpha,
+      tolerance: dist.tolerance,
+      outside: dist.outside,
+      even: dist.pValue >= dist.alpha,
+    },
+    maxDeviationPct: nodes ? round(Math.max(...deviationsPct), 1) : null,
+    nodes,
+    level2Rps: level2Rps ?? null,
+    efficiencyPct: efficiencyPct === null ? null : round(efficiencyPct, 1),
+    efficiencyTargetPct: EFFICIENCY_TARGET_PCT,
+    verdict: { name: 'level4 distribution', passed: dist.passed, value: round(dist.pValue, 6), target: dist.alpha },
+  };
 }
 
 function round(value: number, digits: number): number {

@@ -2,8 +2,8 @@
 import { withCleanup } from '../env/processes.ts';
 import { EXIT, LoadlabError } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
-import type { CheckReport, SeriesRow } from '../report/model.ts';
-import type { ExtraKpi } from '../report/kpi-table.ts';
+import type { SeriesRow } from '../report/model.ts';
+import type { LevelFigures } from '../report/figures.ts';
 import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import { measureLevel, type LevelHooks, type LevelRun, type Measured } from './level.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
@@ -18,22 +18,19 @@ export interface LevelContext {
   queueByRow: Map<number, QueueDepth>;
 }
 
-export interface Judgment {
-  checks?: CheckReport[];
-  extras?: ExtraKpi[];
-  notes?: string[];
-}
-
 export interface LevelDefinition {
   key: string;
-  title: string;
   deploy(s: LevelSettings): DeploySpec;
-  /** Extra description of the deployment for the method line. */
-  describe?(s: LevelSettings): string;
   /** The level's hooks into the shared flow, made once its deployment is up (Level 3 logs in and starts a sampler). */
   prepare?(dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<LevelHooks> | LevelHooks;
   openSec?(s: LevelSettings): number;
-  judge?(measured: Measured, dep: StartedDeployment, s: LevelSettings, ctx: LevelContext): Promise<Judgment> | Judgment;
+  /** Typed figures and verdicts, no prose: report/words.ts words them. */
+  judge?(
+    measured: Measured,
+    dep: StartedDeployment,
+    s: LevelSettings,
+    ctx: LevelContext,
+  ): Promise<LevelFigures> | LevelFigures;
 }
 
 export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelContext): Promise<LevelRun> {
@@ -50,9 +47,8 @@ export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelConte
       io: ctx.io,
       ...(def.openSec ? { openSec: def.openSec(s) } : {}),
     });
-    const judged = def.judge ? await def.judge(measured, dep, s, ctx) : {};
+    const figures = def.judge ? await def.judge(measured, dep, s, ctx) : undefined;
     await dep.stop();
-    const deployment = def.describe ? `${dep.description}, ${def.describe(s)}` : dep.description;
-    return { key: def.key, title: def.title, deployment, measured, checks: judged.checks ?? [], extras: judged.extras ?? [], notes: judged.notes ?? [] };
+    return { key: def.key, deployment: dep.description, measured, ...(figures ? { figures } : {}) };
   });
 }

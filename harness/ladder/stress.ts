@@ -1,36 +1,12 @@
 // Stress: a search over the open model's arrival rate for the highest rate that meets the SLO; every probe is listed.
 import type { PhaseResult } from '../engine/phase-result.ts';
 import type { PhaseReport } from '../report/model.ts';
-import type { ExtraKpi } from '../report/kpi-table.ts';
-import type { CheckReport } from '../report/model.ts';
+import type { Probe, SearchOptions, Slo, StressFigures } from '../report/figures.ts';
 import type { Phase } from '../run/plan.ts';
 
-export interface Slo {
-  errorRatePct: number;
-  p99Ms: number;
-}
+export type { Probe, SearchOptions, Slo } from '../report/figures.ts';
 
 export const DEFAULT_SLO: Readonly<Slo> = Object.freeze({ errorRatePct: 1, p99Ms: 500 });
-
-export interface SearchOptions {
-  startRps: number;
-  /** Stop doubling here: the search reports "at least maxRps". */
-  maxRps: number;
-  /** Stop when the bracket (breakdown − sustainable) is within this fraction of the breakdown rate. */
-  precision: number;
-  /** Below this the target cannot sustain anything worth searching. */
-  minRps: number;
-}
-
-export interface Probe {
-  rateRps: number;
-  errorRatePct: number;
-  p99Ms: number;
-  achievedRps: number;
-  passed: boolean;
-  /** The phase's generator was saturated: the verdict may describe the generator. */
-  generatorSaturated: boolean;
-}
 
 export interface StressResult {
   /** The highest probed rate that met the SLO (0: none did). */
@@ -93,31 +69,18 @@ export async function searchRate(probe: (rateRps: number) => Promise<PhaseResult
   return { result: bracket(probes), phases };
 }
 
-/** KPI rows, the check and one note per probe (pure). */
-export function describeStress(result: StressResult, slo: Slo, o: SearchOptions): { extras: ExtraKpi[]; checks: CheckReport[]; notes: string[] } {
-  const sloText = `error rate ≤ ${slo.errorRatePct}%, p99 ≤ ${slo.p99Ms} ms`;
-  const notes = [
-    `Stress SLO: ${sloText}. Search: double from ${o.startRps} req/s until a probe fails, then bisect until the bracket is within ${o.precision * 100}%.`,
-    ...result.probes.map((p, i) => `probe ${i + 1}: ${p.rateRps} req/s (achieved ${Math.round(p.achievedRps)}) → error rate ${p.errorRatePct}%, p99 ${p.p99Ms} ms: ${p.passed ? '✅ meets' : '❌ misses'} the SLO${p.generatorSaturated ? ' (generator saturated)' : ''}`),
-  ];
+/** How the search ran, for the method line. */
+export type StressSetup = Pick<StressFigures, 'deployment' | 'path' | 'probeSec' | 'cooldownSec' | 'capacitySec'>;
+
+/** The search's outcome and the check that some probed rate met the SLO (pure). */
+export function judgeStress(result: StressResult, slo: Slo, o: SearchOptions, setup: StressSetup): StressFigures {
   const found = result.maxSustainableRps > 0;
   return {
-    extras: [
-      { metric: 'Max sustainable rate', target: sloText, value: found ? result.maxSustainableRps : null, unit: 'req/s', status: found ? 'pass' : 'fail' },
-      { metric: 'Breakdown rate', target: 'lowest rate that misses the SLO', value: result.breakdownRps, unit: 'req/s', status: result.breakdownRps === null ? 'warn' : 'pass' },
-      { metric: 'Probes', target: `bracket within ${o.precision * 100}%`, value: result.probes.length, unit: '', status: 'pass' },
-    ],
-    checks: [
-      {
-        name: 'stress',
-        passed: found,
-        value: result.maxSustainableRps,
-        target: sloText,
-        detail: found
-          ? `highest rate meeting the SLO: ${result.maxSustainableRps} req/s; ${result.breakdownRps === null ? `no breakdown up to ${o.maxRps} req/s` : `breakdown at ${result.breakdownRps} req/s`} (${result.probes.length} probes)`
-          : `no probed rate down to ${o.minRps} req/s met the SLO`,
-      },
-    ],
-    notes,
+    kind: 'stress',
+    ...setup,
+    slo,
+    search: o,
+    ...result,
+    verdict: { name: 'stress', passed: found, value: result.maxSustainableRps, target: null },
   };
 }

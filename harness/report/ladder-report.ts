@@ -1,18 +1,31 @@
-// Turns finished levels (or a cache/stress/knee run) into KPI rows, the effective config and kpi.md (pure).
-import type { PhaseResult } from '../engine/phase-result.ts';
-import type { CheckReport, KpiRow, RunJson } from './model.ts';
-import { buildKpiRows, renderKpiTable, type KpiColumn } from './kpi-table.ts';
-import type { LevelRun } from '../ladder/level.ts';
-import { saturationWarnings } from '../ladder/level.ts';
-import { describeMethod } from './method.ts';
-import type { LevelSettings } from '../run/ladder-config.ts';
-import { formatValue } from './kpi-table.ts';
+// Turns finished levels (or a cache/stress/knee run) into KPI rows, checks, the effective config and kpi.md (pure).
+import type { AnalysisFigures, LevelFigures } from './figures.ts';
+import type { CheckReport, KpiRow, PhaseReport, RunJson } from './model.ts';
+import {
+  buildKpiRows,
+  formatValue,
+  renderKpiTable,
+  type CoreMetric,
+  type KpiColumn,
+  type KpiTargets,
+} from './kpi-table.ts';
+import { describeMethod, type MethodSettings } from './method.ts';
+import { deploymentNote, LADDER_NOTE, saturationWarnings, wordAnalysis, wordLevel } from './words.ts';
 
 export const LEVEL_COLUMNS = [0, 1, 2, 3, 4].map((n) => ({ key: `level${n}`, title: `Level ${n}` }));
 
+/** The settings a report reads: the phase plan, the KPI targets, and the secrets it redacts from the config. */
+export interface ReportSettings extends MethodSettings {
+  targets: KpiTargets;
+  databaseUrl?: string;
+  redisUrl?: string;
+  adminToken: string;
+}
+
 export interface LadderReportInputs {
-  settings: LevelSettings;
-  phases: PhaseResult[];
+  settings: ReportSettings;
+  /** Every phase run, for the saturation warnings. */
+  phases: PhaseReport[];
   checks: CheckReport[];
   columns: KpiColumn[];
   /** The table's columns in order (the ladder shows Level 0–4 even when some did not run). */
@@ -28,39 +41,93 @@ export interface LadderReport {
   renderKpiMarkdown(run: RunJson): string;
 }
 
+/** What the report needs of a finished level (ladder/level.ts's LevelRun has this shape). */
+export interface FinishedLevel {
+  key: string;
+  deployment: string;
+  figures?: LevelFigures;
+  measured: {
+    phases: { report: PhaseReport }[];
+    core: Record<CoreMetric, number>;
+    open: PhaseReport;
+    openRps: number;
+  };
+}
+
+/** What the report needs of a finished cache, stress or knee run. */
+export interface FinishedAnalysis {
+  phases: { report: PhaseReport }[];
+  figures: AnalysisFigures;
+}
+
 export function buildLadderReport(i: LadderReportInputs): LadderReport {
   const kpiRows = buildKpiRows(i.columns, i.settings.targets);
-  const warnings = i.columns.flatMap((c) => saturationWarnings(c.title, i.phases.filter((p) => p.report.name.startsWith(`${c.key} `)).map((p) => p.report)));
+  const warnings = i.columns.flatMap((c) =>
+    saturationWarnings(
+      c.title,
+      i.phases.filter((p) => p.name.startsWith(`${c.key} `)),
+    ),
+  );
   const checkLines = i.checks.map((c) => `${c.passed ? '✅' : '❌'} check ${c.name}: ${c.detail}`);
   return {
     kpiRows,
     config: describeSettings(i.settings),
     renderKpiMarkdown(run) {
-      const method = describeMethod({ environment: run.environment, settings: i.settings, runs: i.methodRuns, ladder: i.tableColumns === LEVEL_COLUMNS });
+      const ladder = i.tableColumns === LEVEL_COLUMNS;
+      const method = describeMethod({ environment: run.environment, settings: i.settings, runs: i.methodRuns, ladder });
       const table = renderKpiTable(kpiRows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
       return `# loadlab ${run.kind} ${run.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${table}\n`;
     },
   };
 }
 
-/** The ladder's columns, checks, notes and method fragments from its finished levels. */
-export function ladderInputs(runs: LevelRun[]): Pick<LadderReportInputs, 'phases' | 'checks' | 'columns' | 'tableColumns' | 'methodRuns' | 'notes'> {
+/** The ladder's columns, checks, notes and method fragments from its finished levels, worded. */
+export function ladderInputs(runs: FinishedLevel[]): Omit<LadderReportInputs, 'settings'> {
+  const worded = runs.map((r) => ({ run: r, title: titleOf(r.key), words: wordLevel(r.figures) }));
   return {
-    phases: runs.flatMap((r) => r.measured.phases),
-    checks: runs.flatMap((r) => r.checks),
-    columns: runs.map((r) => ({ key: r.key, title: r.title, core: r.measured.core, extras: r.extras })),
+    phases: runs.flatMap((r) => r.measured.phases.map((p) => p.report)),
+    checks: worded.flatMap((w) => w.words.checks),
+    columns: worded.map(({ run, title, words }) => ({
+      key: run.key,
+      title,
+      core: run.measured.core,
+      extras: words.extras,
+    })),
     tableColumns: LEVEL_COLUMNS,
-    methodRuns: runs.map((r) => `${r.title}: ${r.deployment}; open phase ${r.measured.open.durationSec}s at ${formatValue(r.measured.openRps, 'req/s')}`),
-    notes: [
-      'Latency percentiles come from the open phase, throughput from the closed phase; error rate = failed ÷ answered (any status ≥ 400, reset, timeout); availability = share of requests not lost to the server (5xx, resets, refusals, timeouts, no answer).',
-      ...runs.flatMap((r) => r.notes),
-    ],
+    methodRuns: worded.map(({ run, title }) => {
+      const note = deploymentNote(run.figures);
+      const open = `open phase ${run.measured.open.durationSec}s at ${formatValue(run.measured.openRps, 'req/s')}`;
+      return `${title}: ${run.deployment}${note ? `, ${note}` : ''}; ${open}`;
+    }),
+    notes: [LADDER_NOTE, ...worded.flatMap((w) => w.words.notes)],
   };
 }
 
-function describeSettings(s: LevelSettings): Record<string, unknown> {
+/** A cache, stress or knee run's own columns, checks, notes and method fragment, worded. */
+export function analysisInputs(run: FinishedAnalysis): Omit<LadderReportInputs, 'settings'> {
+  const words = wordAnalysis(run.figures);
+  return {
+    phases: run.phases.map((p) => p.report),
+    checks: words.checks,
+    columns: words.columns,
+    tableColumns: words.columns,
+    methodRuns: [words.methodRun],
+    notes: words.notes,
+  };
+}
+
+function titleOf(key: string): string {
+  return LEVEL_COLUMNS.find((c) => c.key === key)?.title ?? key;
+}
+
+function describeSettings<S extends ReportSettings>(s: S): Record<string, unknown> {
   const { databaseUrl, redisUrl, adminToken, ...rest } = s;
-  return { ...rest, databaseUrl: databaseUrl ? redact(databaseUrl) : 'embedded', redisUrl: redisUrl ? redact(redisUrl) : 'redis-server from PATH', adminToken: adminToken ? '(set)' : '(unset)' };
+  return {
+    ...rest,
+    databaseUrl: databaseUrl ? redact(databaseUrl) : 'embedded',
+    redisUrl: redisUrl ? redact(redisUrl) : 'redis-server from PATH',
+    adminToken: adminToken ? '(set)' : '(unset)',
+  };
 }
 
 function redact(url: string): string {

@@ -1,10 +1,22 @@
 // The method line under the KPI table: machine, cores, Node, phase lengths, connections and rates (pure).
 import type { Environment } from './model.ts';
-import type { LevelSettings } from '../run/ladder-config.ts';
+
+/** The phase plan the method line describes (the ladder's settings satisfy it). */
+export interface MethodSettings {
+  quick: boolean;
+  warmupSec: number;
+  closedSec: number;
+  openSec: number;
+  connections: number;
+  /** The open phase's rate as a fraction of the closed phase's throughput. */
+  loadFraction: number;
+  /** --target: the deployment loadlab loaded but did not start. */
+  target?: string;
+}
 
 export interface MethodInputs {
   environment: Environment;
-  settings: Pick<LevelSettings, 'quick' | 'warmupSec' | 'closedSec' | 'openSec' | 'connections' | 'loadFraction' | 'target'>;
+  settings: MethodSettings;
   /** e.g. "Level 0: 1 worker(s), cache off, embedded PostgreSQL; open at 812 req/s". */
   runs: string[];
   /** Levels share one phase plan; the other benches describe their phases in `runs`. */

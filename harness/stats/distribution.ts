@@ -22,6 +22,13 @@ export interface DistributionCheck {
   pValue: number;
   /** Each node's fraction of all responses (0–1). */
   shares: Record<string, number>;
+  /** The figures behind the verdict, for a report that words it itself: responses per node (expected nodes
+   * included), their total, the options applied and the nodes outside the tolerance. */
+  counts: Record<string, number>;
+  total: number;
+  alpha: number;
+  tolerance: number;
+  outside: string[];
 }
 
 // Shares are compared after rounding away binary noise (0.55 must be "within 10% of 0.5").
@@ -43,7 +50,8 @@ export function checkDistribution(countsByNode: Record<string, number>, opts: Di
   const target = `p ≥ ${alpha}; each node ${pct(1 / Math.max(nodes.length, 1))} ± ${pct(tolerance)} (relative)`;
   if (nodes.length < 2 || total === 0) {
     const why = total === 0 ? 'no responses carried x-node-id' : `only one node answered (${nodes[0]})`;
-    return { name: 'distribution', passed: false, value: 0, target, detail: why, chiSquare: 0, pValue: 0, shares: sharesOf(counts, total) };
+    const figures = { counts, total, alpha, tolerance, outside: [], shares: sharesOf(counts, total) };
+    return { name: 'distribution', passed: false, value: 0, target, detail: why, chiSquare: 0, pValue: 0, ...figures };
   }
   const expected = total / nodes.length;
   const chiSquare = nodes.reduce((sum, node) => sum + (counts[node]! - expected) ** 2 / expected, 0);
@@ -66,6 +74,11 @@ export function checkDistribution(countsByNode: Record<string, number>, opts: Di
     chiSquare,
     pValue,
     shares,
+    counts,
+    total,
+    alpha,
+    tolerance,
+    outside,
   };
 }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
 import { judgeReload } from '../../../harness/ladder/level2.ts';
+import { wordLevel } from '../../../harness/report/words.ts';
 import { memoryIO } from '../helpers.ts';
 import { readRun, SMOKE } from './level-helpers.ts';
 
@@ -31,7 +32,9 @@ describe('loadlab level2: the reload check', () => {
   it('fails when a reload finished after the open phase ended, even with no failed request', () => {
     const open = { durationSec: 10, targetRps: 100, requests: { sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 }, byError: {} } } as never;
     const judged = judgeReload(open, { kind: 'reload', requested: 2, done: 2, finishedAtMs: [5_000, 11_000] }, 2);
-    expect(judged.checks?.[0]).toMatchObject({ passed: false, value: 0 });
-    expect(judged.checks?.[0]?.detail).toContain('1 inside the 10s open phase');
+    expect(judged).toMatchObject({ inPhase: 1, lost: 0, verdict: { name: 'level2 reload', passed: false, value: 0 } });
+    const [check] = wordLevel(judged).checks;
+    expect(check).toMatchObject({ passed: false, value: 0 });
+    expect(check?.detail).toContain('1 inside the 10s open phase');
   });
 });

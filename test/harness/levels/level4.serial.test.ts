@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
 import { judgeCluster, workersPerNode } from '../../../harness/ladder/level4.ts';
+import { wordLevel } from '../../../harness/report/words.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO } from '../helpers.ts';
 import { isAlive } from '../../support/sut-process.ts';
@@ -19,11 +20,26 @@ afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('level 4 judgment', () => {
   it('an even split passes; 3:1 fails; a node that never answered counts as 0', () => {
-    expect(judgeCluster({ counts: { a: 500, b: 500 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']).checks?.[0]?.passed).toBe(true);
-    expect(judgeCluster({ counts: { a: 750, b: 250 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']).checks?.[0]?.passed).toBe(false);
+    const even = judgeCluster({ counts: { a: 500, b: 500 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
+    expect(even.verdict.passed).toBe(true);
+    expect(wordLevel(even).checks[0]?.passed).toBe(true);
+    const skewed = judgeCluster(
+      { counts: { a: 750, b: 250 }, missingHeader: 0, failed: 0 },
+      100,
+      undefined,
+      ['a', 'b'],
+    );
+    expect(skewed.verdict.passed).toBe(false);
+    expect(wordLevel(skewed).checks[0]?.passed).toBe(false);
     const missing = judgeCluster({ counts: { a: 1000 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
-    expect(missing.checks?.[0]?.passed).toBe(false);
-    expect(missing.extras?.find((e) => e.metric === 'Efficiency vs M × Level 2')).toMatchObject({ value: null, status: 'warn' });
+    expect(missing.verdict.passed).toBe(false);
+    expect(missing.distribution.perNode).toEqual([
+      { node: 'a', count: 1000 },
+      { node: 'b', count: 0 },
+    ]);
+    expect(missing.efficiencyPct).toBeNull();
+    const rows = wordLevel(missing).extras;
+    expect(rows.find((e) => e.metric === 'Efficiency vs M × Level 2')).toMatchObject({ value: null, status: 'warn' });
   });
 
   it('splits the cores over the nodes unless --workers says otherwise', () => {

@@ -1,0 +1,254 @@
+// The ladder's pure judges: saved phase reports in → typed figures and verdicts out (no words: see words.test.ts).
+import { describe, expect, it } from 'vitest';
+import { judgeScaling } from '../../../harness/ladder/level1.ts';
+import { judgeReload, type ReloadOutcome } from '../../../harness/ladder/level2.ts';
+import { judgeQueue } from '../../../harness/ladder/level3.ts';
+import { judgeCluster } from '../../../harness/ladder/level4.ts';
+import { judgeCache } from '../../../harness/ladder/cache.ts';
+import { judgeStress } from '../../../harness/ladder/stress.ts';
+import { judgeKnee } from '../../../harness/ladder/knee.ts';
+import type { PhaseReport } from '../../../harness/report/model.ts';
+import type { QueueDepth } from '../../../harness/ladder/queue.ts';
+
+type Requests = PhaseReport['requests'];
+
+/** A phase report with only what the judges read filled in meaningfully. */
+function report(over: Partial<PhaseReport> = {}, requests: Partial<Requests> = {}): PhaseReport {
+  const latencyMs = { p50: 4, p90: 8, p95: 10, p99: 20, p999: 30, max: 40, mean: 5 };
+  return {
+    name: 'phase',
+    model: 'open',
+    targetRps: 500,
+    durationSec: 10,
+    elapsedSec: 10,
+    judged: true,
+    throughputRps: 500,
+    generatorSaturated: false,
+    generator: { cpuPctMean: 10, cpuPctMax: 20, eventLoopP99Ms: 2 },
+    latencyMs,
+    endpoints: [],
+    ...over,
+    requests: {
+      sent: 1000,
+      completed: 1000,
+      failed: 0,
+      inFlight: 0,
+      byStatus: { '200': 1000 },
+      byError: {},
+      ...requests,
+    },
+  };
+}
+
+describe('judgeScaling (Level 1)', () => {
+  it.each([
+    ['no Level 0', 1000, undefined, 2, { speedUp: null, efficiencyPct: null }],
+    ['linear', 2000, 1000, 2, { speedUp: 2, efficiencyPct: 100 }],
+    ['sub-linear, rounded to 2 decimals', 1777.7, 1000, 4, { speedUp: 1.78, efficiencyPct: 44.44 }],
+    ['slower', 900, 1000, 2, { speedUp: 0.9, efficiencyPct: 45 }],
+  ])('%s', (_name, rps, level0Rps, workers, expected) => {
+    expect(judgeScaling(rps, level0Rps, workers, 2)).toEqual({
+      kind: 'scaling',
+      workers,
+      cores: 2,
+      speedUpTarget: 1,
+      efficiencyTargetPct: 50,
+      ...expected,
+    });
+  });
+});
+
+describe('judgeReload (Level 2)', () => {
+  const reload = (finishedAtMs: number[], over: Partial<ReloadOutcome> = {}): ReloadOutcome => ({
+    kind: 'reload',
+    requested: 2,
+    done: finishedAtMs.length,
+    finishedAtMs,
+    ...over,
+  });
+  const clean = report({ resetRetries: 3 });
+  const lossy = report(
+    {},
+    {
+      completed: 990,
+      failed: 7,
+      inFlight: 3,
+      byStatus: { '200': 990, '404': 2, '503': 3 },
+      byError: { ECONNRESET: 2 },
+    },
+  );
+
+  it.each([
+    ['both inside, nothing lost: passes', clean, reload([3000, 7000]), { passed: true, inPhase: 2, lost: 0 }],
+    ['one after the phase: fails', clean, reload([5000, 11_000]), { passed: false, inPhase: 1, lost: 0 }],
+    ['one not done: fails', clean, reload([3000]), { passed: false, inPhase: 1, lost: 0 }],
+    ['an error: fails', clean, reload([3000, 7000], { error: 'boom' }), { passed: false, inPhase: 2, lost: 0 }],
+    ['lost requests: fails', lossy, reload([3000, 7000]), { passed: false, inPhase: 2, lost: 10 }],
+  ])('%s', (_name, open, outcome, expected) => {
+    const f = judgeReload(open, outcome, 2);
+    expect(f).toMatchObject({ kind: 'reload', method: 'reload', inPhase: expected.inPhase, lost: expected.lost });
+    expect(f.method !== 'none' && f.verdict).toEqual({
+      name: 'level2 reload',
+      passed: expected.passed,
+      value: expected.lost,
+      target: 0,
+    });
+  });
+
+  it('counts what the server failed to serve, and keeps failures by status ≥ 400 then by error', () => {
+    expect(judgeReload(lossy, reload([3000, 7000], { kind: 'kill' }), 2)).toEqual({
+      kind: 'reload',
+      method: 'kill',
+      requested: 2,
+      done: 2,
+      finishedAtMs: [3000, 7000],
+      inPhase: 2,
+      openDurationSec: 10,
+      targetRps: 500,
+      sent: 1000,
+      failed: 7,
+      inFlight: 3,
+      lost: 10,
+      unavailable: 5,
+      availabilityPct: 99.2,
+      resetRetries: 0,
+      errorsByKind: { '404': 2, '503': 3, ECONNRESET: 2 },
+      verdict: { name: 'level2 reload', passed: false, value: 10, target: 0 },
+    });
+  });
+
+  it('without an outcome (--target) says the check did not run', () => {
+    expect(judgeReload(clean, undefined, 2)).toEqual({ kind: 'reload', method: 'none', requested: 2 });
+  });
+});
+
+describe('judgeQueue (Level 3)', () => {
+  const depth = (atMs: number, waiting: number, active = 0): QueueDepth => ({
+    atMs,
+    waiting,
+    active,
+    delayed: 0,
+    failed: 0,
+  });
+  const samples = [depth(0, 0), depth(1000, 300, 8), depth(2000, 500, 8), depth(3000, 100, 8), depth(4000, 0)];
+  const open = (startMs: number) => [depth(startMs + 500, 0), depth(startMs + 1500, 4), depth(startMs + 2500, 0)];
+  const enq = report(
+    { throughputRps: 250, durationSec: 4 },
+    { sent: 1010, completed: 1000, failed: 10, byStatus: { '202': 1000, '503': 10 } },
+  );
+
+  it('rates, depth and the busy share of the open phase', () => {
+    const run = {
+      samples: [...samples, ...open(5000)],
+      enqueueStartMs: 0,
+      openStartMs: 5000,
+      background: { jobs: 10, achievedRps: 5 },
+    };
+    expect(judgeQueue(enq, report({ durationSec: 4 }), run)).toEqual({
+      kind: 'queue',
+      enqueueRps: 250,
+      enqueueTargetRps: 1000,
+      accepted: 1000,
+      enqueueDurationSec: 4,
+      failedEnqueues: 10,
+      enqueueErrors: { '202': 1000, '503': 10 },
+      processingRatePerSec: 250,
+      drainedAfterSec: 4,
+      maxDepth: 508,
+      openSamples: 3,
+      busySamples: 1,
+      background: { jobs: 10, achievedRps: 5 },
+    });
+  });
+
+  it.each([
+    ['no sample at all', [], { processingRatePerSec: null, drainedAfterSec: null, maxDepth: null, openSamples: 0 }],
+    ['never drained', samples.slice(0, 3), { processingRatePerSec: 246, drainedAfterSec: null, maxDepth: 508 }],
+  ])('%s', (_name, some, expected) => {
+    const f = judgeQueue(enq, report({ durationSec: 4 }), { samples: some, enqueueStartMs: 0, openStartMs: 5000 });
+    expect(f).toMatchObject(expected);
+    expect(f).not.toHaveProperty('background');
+  });
+});
+
+describe('judgeCluster (Level 4)', () => {
+  const sample = (counts: Record<string, number>, failed = 0, missingHeader = 0) => ({ counts, failed, missingHeader });
+
+  it.each([
+    ['an even split passes', { a: 500, b: 500 }, true, true, 0],
+    ['3:1 fails both halves', { a: 750, b: 250 }, false, false, 50],
+    ['55:45 is within ±10% but χ² says uneven', { a: 550, b: 450 }, false, false, 10],
+    ['a node that never answered counts as 0', { a: 1000 }, false, false, 100],
+  ])('%s', (_name, counts, passed, even, maxDeviationPct) => {
+    const f = judgeCluster(sample(counts), 1800, 1000, ['a', 'b']);
+    expect(f).toMatchObject({ nodes: 2, maxDeviationPct, efficiencyPct: 90, level2Rps: 1000 });
+    expect(f.distribution.even).toBe(even);
+    expect(f.verdict).toMatchObject({ name: 'level4 distribution', passed, target: 0.01 });
+  });
+
+  it('keeps the sample, per-node counts sorted by node, and no efficiency without Level 2', () => {
+    const f = judgeCluster(sample({ b: 500, a: 500 }, 2, 3), 1800, undefined, undefined);
+    expect(f).toMatchObject({ sampleSize: 1000, sampleConnections: 4, sampleFailed: 2, sampleMissingHeader: 3 });
+    expect(f.distribution).toMatchObject({
+      perNode: [
+        { node: 'a', count: 500 },
+        { node: 'b', count: 500 },
+      ],
+      total: 1000,
+    });
+    expect(f).toMatchObject({ level2Rps: null, efficiencyPct: null, efficiencyTargetPct: 70 });
+  });
+});
+
+describe('judgeCache, judgeStress, judgeKnee', () => {
+  const cacheRun = (p50: number, throughputRps: number, hitRatePct: number | null) => ({
+    report: report({ throughputRps, latencyMs: { p50, p90: 1, p95: 1, p99: 1, p999: 1, max: 1, mean: 1 } }),
+    hitRatePct,
+  });
+  const setup = { deployment: 'd', workersGiven: false, runSec: 4, connections: 8 };
+
+  it.each([
+    ['warm hits more', cacheRun(40, 700, 12.5), cacheRun(2, 9000, 99.1), true, 20, 12.86],
+    ['no hit rate', cacheRun(40, 700, null), cacheRun(2, 9000, 99.1), false, 20, 12.86],
+    ['zero divisors', cacheRun(40, 0, 50), cacheRun(0, 9000, 40), false, null, null],
+  ])('cache: %s', (_name, cold, warm, passed, p50SpeedUp, rpsSpeedUp) => {
+    const f = judgeCache(cold, warm, setup);
+    expect(f).toMatchObject({ kind: 'cache', p50SpeedUp, rpsSpeedUp, speedUpTarget: 1, idRange: 10_000, ...setup });
+    expect(f.verdict).toEqual({
+      name: 'cache warm run hits more',
+      passed,
+      value: warm.hitRatePct,
+      target: cold.hitRatePct,
+    });
+  });
+
+  it.each([
+    ['a sustainable rate', 200, true],
+    ['none', 0, false],
+  ])('stress: %s', (_name, maxSustainableRps, passed) => {
+    const result = { maxSustainableRps, breakdownRps: 210, probes: [] };
+    const search = { startRps: 100, maxRps: 1000, precision: 0.05, minRps: 1 };
+    const stressSetup = { deployment: 'd', probeSec: 2, cooldownSec: 1, capacitySec: null };
+    const f = judgeStress(result, { errorRatePct: 1, p99Ms: 500 }, search, stressSetup);
+    expect(f).toMatchObject({ kind: 'stress', maxSustainableRps, breakdownRps: 210, search, ...stressSetup });
+    expect(f.verdict).toEqual({ name: 'stress', passed, value: maxSustainableRps, target: null });
+  });
+
+  it.each([
+    ['a knee', [1, 2, 4, 8], [null, 90, 58, 3], 4, true],
+    ['still rising', [1, 2], [null, 100], 2, false],
+    ['no step', [], [], null, false],
+  ])('knee: %s', (_name, connections, gains, kneeAt, stoppedRising) => {
+    const steps = connections.map((c, i) => ({
+      connections: c,
+      throughputRps: c * 100,
+      p50Ms: 1,
+      p99Ms: 2,
+      gainPct: gains[i] ?? null,
+    }));
+    const f = judgeKnee(steps, { maxConnections: 64, minGainPct: 10 }, { deployment: 'd', stepSec: 1 });
+    expect(f).toMatchObject({ kind: 'knee', stoppedRising, steps });
+    expect(f.knee?.connections ?? null).toBe(kneeAt);
+    expect(f.verdict).toEqual({ name: 'knee', passed: kneeAt !== null, value: kneeAt, target: 10 });
+  });
+});
