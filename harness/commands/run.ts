@@ -1,6 +1,6 @@
 // `loadlab run`: verify the target, run the planned phases, judge thresholds, write results, return the exit code.
 import { parseOptions, renderUsage } from './args.ts';
-import { createRunConfig, RUN_OPTIONS } from '../run/config.ts';
+import { createRunConfig, describeConfig, RUN_OPTIONS } from '../run/config.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import { describePlan, planPhases } from '../run/plan.ts';
@@ -9,7 +9,6 @@ import { finishRun } from '../run/finish.ts';
 import { aggregatePhases } from '../run/aggregate.ts';
 import { judgeRunKpis, judgeThresholds } from '../run/judge.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
-import { describeConfig } from '../report/run-json.ts';
 
 export const RUN_USAGE = renderUsage('run', 'load a target with the open (--rate) or closed (--connections) model and measure it', RUN_OPTIONS);
 

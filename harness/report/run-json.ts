@@ -1,7 +1,5 @@
 // Assembles run.json (schemaVersion 1) from phases, checks and config (pure).
-import type { PhaseResult } from '../engine/phase-result.ts';
-import type { RunConfig } from '../run/config.ts';
-import type { CheckReport, Environment, KpiRow, RunJson } from './model.ts';
+import type { CheckReport, Environment, KpiRow, PhaseReport, RunJson } from './model.ts';
 
 export interface RunJsonInputs {
   id: string;
@@ -10,7 +8,7 @@ export interface RunJsonInputs {
   finishedAt: Date;
   environment: Environment;
   config: Record<string, unknown>;
-  phases: PhaseResult[];
+  phases: PhaseReport[];
   checks: CheckReport[];
   kpiRows?: KpiRow[];
 }
@@ -25,14 +23,8 @@ export function buildRunJson(i: RunJsonInputs): RunJson {
     passed: i.checks.every((c) => c.passed),
     environment: i.environment,
     config: i.config,
-    phases: i.phases.map((p) => p.report),
+    phases: i.phases,
     checks: i.checks,
     kpi: { rows: i.kpiRows ?? [] },
   };
-}
-
-/** The effective config as plain JSON (thresholds as written, the scenario inline). */
-export function describeConfig(config: RunConfig): Record<string, unknown> {
-  const { thresholds, ...rest } = config;
-  return { ...rest, thresholds: thresholds.map((t) => t.source) };
 }

@@ -128,3 +128,19 @@ export function checkHttpUrl(value: string, name: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${name}: only http:// and https:// URLs, got "${value}"`);
   return url;
 }
+
+const SECRET_HEADER = /authorization|cookie|token|secret|password|api-?key/i;
+
+/** The effective config as plain JSON for run.json: thresholds as written, the scenario inline, secrets redacted. */
+export function describeConfig(config: RunConfig): Record<string, unknown> {
+  const { thresholds, scenario, ...rest } = config;
+  const journeys = scenario.journeys.map((j) => ({ ...j, steps: j.steps.map((step) => ({ ...step, headers: redactHeaders(step.headers) })) }));
+  return { ...rest, scenario: { ...scenario, journeys }, thresholds: thresholds.map((t) => t.source) };
+}
+
+function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return headers;
+  // A {var:…} template names a captured value, not a secret: keep it readable.
+  const redact = (name: string, value: string) => (SECRET_HEADER.test(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value);
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(name, value)]));
+}

@@ -42,7 +42,7 @@ export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date(
     finishedAt,
     environment: collectEnvironment(),
     config: i.config,
-    phases: i.phases,
+    phases: i.phases.map((p) => p.report),
     checks: i.checks,
     kpiRows: i.kpiRows,
   });
