@@ -45,7 +45,9 @@ export class Session {
     }
     for (const [name, path] of Object.entries(step.capture)) {
       const value = readPath(json, path);
-      if (value !== undefined && value !== null) this.ctx.vars[name] = String(value);
+      if (value === undefined || value === null) continue;
+      // Numbers and booleans print as String() would; an object or array is kept as its JSON, not "[object Object]".
+      this.ctx.vars[name] = typeof value === 'string' ? value : JSON.stringify(value);
     }
   }
 

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 const stepSchema = z.object({
   name: z.string().min(1).optional(),
-  method: z.string().regex(/^[A-Z]+$/, 'an upper-case HTTP method').default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/, 'an upper-case HTTP method')
+    .default('GET'),
   path: z.string().startsWith('/'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.unknown().optional(),

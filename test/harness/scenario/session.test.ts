@@ -102,6 +102,11 @@ describe('Session token capture', () => {
     ['no body', undefined, { path: '/users/', authorization: 'Bearer ' }],
     ['null values', '{"token":null,"user":{"id":null}}', { path: '/users/', authorization: 'Bearer ' }],
     ['a missing path', '{"token":"t-2"}', { path: '/users/', authorization: 'Bearer t-2' }],
+    [
+      'an object (kept as JSON)',
+      '{"token":{"a":1},"user":{"id":[2]}}',
+      { path: '/users/[2]', authorization: 'Bearer {"a":1}' },
+    ],
   ])('from %s', (_what, bodyText, expected) => {
     expect(afterLogin(bodyText)).toEqual(expected);
   });
