@@ -1,0 +1,249 @@
+// report/words for the levels: figures in → the exact KPI rows, check details and notes out.
+import { describe, expect, it } from 'vitest';
+import type { ClusterFigures, QueueFigures, ReloadDoneFigures } from '../../../harness/report/figures.ts';
+import { deploymentNote, wordLevel } from '../../../harness/report/words.ts';
+import { distributionDetail, distributionTarget } from '../../../harness/report/words/cluster.ts';
+import { judgeCluster } from '../../../harness/ladder/level4.ts';
+import { checkDistribution } from '../../../harness/stats/distribution.ts';
+import { QUEUE, RELOAD } from './figure-fixtures.ts';
+
+describe('levels in words', () => {
+  it('Level 0 has no judge and gets no words; only Level 3 adds to its deployment', () => {
+    expect(wordLevel(undefined)).toEqual({ extras: [], checks: [], notes: [] });
+    expect(deploymentNote(QUEUE)).toBe('TASK_CONCURRENCY per worker as configured');
+    expect(deploymentNote(RELOAD)).toBeUndefined();
+  });
+
+  it('Level 1 without Level 0: a failing n/a row and the reason', () => {
+    const w = wordLevel({
+      kind: 'scaling',
+      workers: 2,
+      cores: 2,
+      speedUp: null,
+      efficiencyPct: null,
+      speedUpTarget: 1,
+      efficiencyTargetPct: 50,
+    });
+    expect(w.extras).toEqual([
+      { metric: 'Speed-up vs Level 0', target: '> 1×', value: null, unit: '×', status: 'fail' },
+    ]);
+    expect(w.notes[0]).toBe('Level 1: no Level 0 run in this invocation, so no speed-up.');
+    expect(w.notes[1]).toMatch(/^Level 1 ran 2 SUT worker\(s\) on 2 core\(s\) shared with the load generator/);
+  });
+
+  it('Level 1 with Level 0: speed-up and efficiency judged against their targets by the table', () => {
+    const w = wordLevel({
+      kind: 'scaling',
+      workers: 4,
+      cores: 2,
+      speedUp: 1.78,
+      efficiencyPct: 44.44,
+      speedUpTarget: 1,
+      efficiencyTargetPct: 50,
+    });
+    expect(w.extras).toEqual([
+      { metric: 'Speed-up vs Level 0', target: { op: '>', value: 1, unit: '×' }, value: 1.78, unit: '×' },
+      {
+        metric: 'Scaling efficiency (speed-up ÷ workers)',
+        target: { op: '>=', value: 50, unit: '%' },
+        value: 44.44,
+        unit: '%',
+      },
+    ]);
+    expect(w.checks).toEqual([]);
+  });
+
+  it('Level 2: rows, the check with every failure named, the note', () => {
+    const w = wordLevel(RELOAD);
+    expect(w.extras).toEqual([
+      { metric: 'Reload: failed requests', target: '= 0 (2 reloads)', value: 10, unit: '', status: 'fail' },
+      {
+        metric: 'Reload: availability over the phase',
+        target: { op: '>=', value: 100, unit: '%' },
+        value: 99.2,
+        unit: '%',
+        status: 'fail',
+      },
+    ]);
+    expect(w.checks).toMatchInlineSnapshot(`
+      [
+        {
+          "detail": "2/2 rolling reloads (SIGHUP) finished (at 3.1s, 7.4s; 2 inside the 10s open phase at 500 req/s); failed 7 (404×2 503×3 ECONNRESET×2), unanswered 3 of 1000; availability 99.200%; 4 resent once after a keep-alive reset (as a load balancer would)",
+          "name": "level2 reload",
+          "passed": false,
+          "target": 0,
+          "value": 10,
+        },
+      ]
+    `);
+    expect(w.notes).toMatchInlineSnapshot(`
+      [
+        "Level 2: its latency rows cover the whole open phase, the 2 reloads included (a new worker starting competes with the others for the cores).",
+      ]
+    `);
+  });
+
+  it('Level 2 under SIGKILL, with an error and no reset resends', () => {
+    const f: ReloadDoneFigures = {
+      ...RELOAD,
+      method: 'kill',
+      done: 1,
+      finishedAtMs: [4000],
+      inPhase: 1,
+      resetRetries: 0,
+      error: 'not replaced',
+    };
+    expect(wordLevel(f).checks[0]?.detail).toBe(
+      '1/2 non-graceful restarts (SIGKILL of every worker) finished (at 4.0s; 1 inside the 10s open phase at 500 req/s); ' +
+        'failed 7 (404×2 503×3 ECONNRESET×2), unanswered 3 of 1000; availability 99.200%; error: not replaced',
+    );
+    expect(wordLevel(f).notes[0]).toContain('the 1 restarts included');
+  });
+
+  it('Level 2 against --target: a warning row and a note, no check', () => {
+    expect(wordLevel({ kind: 'reload', method: 'none', requested: 3 })).toEqual({
+      extras: [{ metric: 'Reload: failed requests', target: '= 0 (3 reloads)', value: null, unit: '', status: 'warn' }],
+      checks: [],
+      notes: ['Level 2: --target deployment, so loadlab sent no SIGHUP: the reload check did not run.'],
+    });
+  });
+
+  it('Level 3: rate and depth rows, the processing-rate note and the background client', () => {
+    const w = wordLevel(QUEUE);
+    expect(w.extras).toMatchInlineSnapshot(`
+      [
+        {
+          "metric": "Enqueue rate (POST /api/tasks)",
+          "target": {
+            "op": ">=",
+            "unit": "jobs/s",
+            "value": 1000,
+          },
+          "unit": "jobs/s",
+          "value": 1234.5,
+        },
+        {
+          "metric": "Processing rate",
+          "status": "pass",
+          "target": "info",
+          "unit": "jobs/s",
+          "value": 250,
+        },
+        {
+          "metric": "Queue depth, max",
+          "status": "pass",
+          "target": "info",
+          "unit": "jobs",
+          "value": 508,
+        },
+      ]
+    `);
+    expect(w.notes).toMatchInlineSnapshot(`
+      [
+        "Level 3: 1000 jobs enqueued in 4s; 10 enqueue requests failed ({"202":1000,"503":10}); processing rate = (jobs enqueued − growth of the backlog) ÷ time, from the enqueue phase's start until the backlog drained (3.5s); jobs were queued or running in 1 of the 4 one-second samples of the open phase, whose latency is the API's while jobs run; queue depth per second is in series.csv (queue_waiting, queue_active).",
+        "Level 3: during the open phase a second open-model client enqueued 812 more jobs at 203/s (half the enqueue rate; not in the latency figures).",
+      ]
+    `);
+  });
+
+  it('Level 3 without samples: n/a rows are warnings, and an undrained backlog is said so', () => {
+    const f: QueueFigures = {
+      ...QUEUE,
+      failedEnqueues: 0,
+      processingRatePerSec: null,
+      drainedAfterSec: null,
+      maxDepth: null,
+    };
+    delete f.background;
+    const w = wordLevel(f);
+    expect(w.extras.map((e) => e.status)).toEqual([undefined, 'warn', 'warn']);
+    expect(w.notes).toHaveLength(1);
+    expect(w.notes[0]).toContain('1000 jobs enqueued in 4s; processing rate');
+    expect(w.notes[0]).toContain('until the backlog was last sampled (it never drained)');
+  });
+
+  it('Level 4: distribution and efficiency rows, the check, the sample and efficiency notes', () => {
+    const w = wordLevel(
+      judgeCluster({ counts: { 'node-1': 560, 'node-2': 440 }, failed: 1, missingHeader: 2 }, 1800, 1000, undefined),
+    );
+    expect(w.extras).toMatchInlineSnapshot(`
+      [
+        {
+          "metric": "Distribution: χ² p-value",
+          "status": "fail",
+          "target": "≥ 0.01",
+          "unit": "",
+          "value": 0.0001,
+        },
+        {
+          "metric": "Distribution: largest share deviation",
+          "status": "fail",
+          "target": "≤ 10% of an equal share",
+          "unit": "%",
+          "value": 12,
+        },
+        {
+          "metric": "Efficiency vs M × Level 2",
+          "target": {
+            "op": ">=",
+            "unit": "%",
+            "value": 70,
+          },
+          "unit": "%",
+          "value": 90,
+        },
+      ]
+    `);
+    expect(w.checks).toMatchInlineSnapshot(`
+      [
+        {
+          "detail": "node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2",
+          "name": "level4 distribution",
+          "passed": false,
+          "target": "p ≥ 0.01; each node 50% ± 10% (relative)",
+          "value": 0.000148,
+        },
+      ]
+    `);
+    expect(w.notes).toMatchInlineSnapshot(`
+      [
+        "Level 4: distribution from the x-node-id of 1000 GET /health requests (4 connections) sent through the balancer during the open phase; 1 failed, 2 without x-node-id: node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2.",
+        "Level 4 efficiency = Level 4 throughput ÷ (2 nodes × Level 2 throughput 1000 req/s); the nodes share this machine's cores with the balancer, PostgreSQL and the generator.",
+      ]
+    `);
+  });
+
+  it('Level 4 without Level 2: the efficiency row is a warning and the note says why', () => {
+    const f: ClusterFigures = judgeCluster(
+      { counts: { a: 500, b: 500 }, failed: 0, missingHeader: 0 },
+      1800,
+      undefined,
+      undefined,
+    );
+    const w = wordLevel(f);
+    expect(w.extras[2]).toEqual({
+      metric: 'Efficiency vs M × Level 2',
+      target: { op: '>=', value: 70, unit: '%' },
+      value: null,
+      unit: '%',
+      status: 'warn',
+    });
+    expect(w.notes[1]).toBe('Level 4: no Level 2 run in this invocation, so no efficiency.');
+  });
+
+  // The distribution check's own wording (stats/distribution.ts, used by the balancer tests) and the report's agree.
+  it.each([
+    [{ a: 500, b: 500 }, ['a', 'b']],
+    [{ n2: 100, n1: 300 }, undefined],
+    [{ a: 560, b: 440, c: 500 }, undefined],
+    [{ a: 5000, b: 4000 }, undefined],
+    [{ n1: 200 }, ['n1', 'n2']],
+    [{ n1: 10 }, undefined],
+    [{}, undefined],
+  ])('distribution %j words like checkDistribution', (counts, expectedNodes) => {
+    const f = judgeCluster({ counts, failed: 0, missingHeader: 0 }, 1, undefined, expectedNodes);
+    const check = checkDistribution(counts, expectedNodes ? { expectedNodes } : {});
+    expect(distributionDetail(f.distribution)).toBe(check.detail);
+    expect(distributionTarget(f.distribution)).toBe(check.target);
+  });
+});
