@@ -2,8 +2,16 @@
 import { startServices } from './services.ts';
 import { startSut, type SutHandle } from './sut.ts';
 import { startLoadBalancer } from './lb.ts';
-import type { Deployment } from '../ladder/level.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
+
+/** Where a level sends its load: a deployment loadlab started, or one given with --target. */
+export interface Deployment {
+  url: string;
+  /** Pids whose process trees the monitor samples (empty for --target). */
+  sutPids: number[];
+  /** e.g. "1 worker, cache on" or "--target http://…". */
+  description: string;
+}
 
 export interface DeploySpec {
   workers: number;

@@ -1,5 +1,6 @@
 // The flow every level shares: verify → warm-up → closed phase (throughput) → open phase at a fraction of that capacity.
 import type { CommandIO } from '../io.ts';
+import type { Deployment } from '../env/deploy.ts';
 import type { Phase } from '../run/plan.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { PhaseReport } from '../report/model.ts';
@@ -10,15 +11,6 @@ import { withSession, type Session } from '../run/session.ts';
 import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
-
-/** Where a level sends its load: a deployment it started, or one given with --target. */
-export interface Deployment {
-  url: string;
-  /** Pids whose process trees the monitor samples (empty for --target). */
-  sutPids: number[];
-  /** e.g. "1 worker, cache on" or "--target http://…". */
-  description: string;
-}
 
 /** What a level adds to the shared flow; every hook is optional. */
 export interface LevelHooks {
