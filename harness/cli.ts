@@ -5,9 +5,12 @@ import { createProcessIO, type CommandIO } from './io.ts';
 import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
 import { BENCH_COMMANDS, BENCH_SUMMARIES } from './commands/ladder.ts';
+import { benchCommand, benchUsageFor, BENCH_SUMMARY, BENCH_USAGE } from './commands/bench.ts';
 
 interface Command {
   usage: string;
+  /** A command with subcommands (bench) fits its usage to the rest of the command line. */
+  usageFor?(argv: string[]): string;
   run(argv: string[], io: CommandIO): Promise<ExitCode>;
 }
 
@@ -15,9 +18,10 @@ const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, run: runCommand },
   selftest: { usage: SELFTEST_USAGE, run: selftestCommand },
   ...BENCH_COMMANDS,
+  bench: { usage: BENCH_USAGE, usageFor: benchUsageFor, run: benchCommand },
 };
 
-const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...BENCH_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), '', 'loadlab <command> --help shows its options.'].join('\n');
+const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...BENCH_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), `  bench     ${BENCH_SUMMARY}`, '', 'loadlab <command> --help shows its options.'].join('\n');
 
 /** Runs one command line; never exits, never throws: returns the exit code. */
 export async function main(argv: string[], io: CommandIO = createProcessIO()): Promise<ExitCode> {
@@ -28,14 +32,15 @@ export async function main(argv: string[], io: CommandIO = createProcessIO()): P
     return name ? EXIT.passed : EXIT.usage;
   }
   if (!command) return reportUsage(io, new UsageError(`unknown command "${name}"`), MAIN_USAGE);
+  const usage = command.usageFor?.(rest) ?? command.usage;
   if (rest.includes('--help')) {
-    io.stdout.write(`${command.usage}\n`);
+    io.stdout.write(`${usage}\n`);
     return EXIT.passed;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof LoadlabError && error.exitCode === EXIT.usage)) return reportUsage(io, error, command.usage);
+    if (error instanceof UsageError || (error instanceof LoadlabError && error.exitCode === EXIT.usage)) return reportUsage(io, error, usage);
     if (error instanceof LoadlabError) {
       io.stderr.write(`loadlab: ${error.message} [${error.code}]\n`);
       return error.exitCode;

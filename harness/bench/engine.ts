@@ -1,136 +1,172 @@
-// bench:engine logic: our engines' capacity against autocannon's CLI and wrk on the same target, open-model headroom, RSS.
-import { spawn, spawnSync } from 'node:child_process';
+// bench engine's I/O: our closed engine against the autocannon CLI and wrk on one fixed-body target, the open
+// engine's highest on-schedule rate, and this process's RSS under load; our engine's phases run in one session.
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { runClosed } from '../engine/closed.ts';
-import { runOpen } from '../engine/open.ts';
+import type { Phase } from '../engine/engine.ts';
+import type { PhaseResult } from '../engine/phase-result.ts';
+import { withCleanup } from '../env/processes.ts';
+import type { CommandIO } from '../io.ts';
+import type { SeriesRow } from '../report/model.ts';
+import { withSession, type Session } from '../run/session.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
-import { renderTable } from '../report/summary.ts';
-import { onPath, pinned, startBenchTarget, type BenchTarget } from './target.ts';
+import { findTool, measureAutocannonCli, measureWrk, runToEnd, type LoadSpec } from './generators.ts';
+import {
+  highestHeldRps,
+  judgeProbe,
+  nextProbeRate,
+  summarizeRss,
+  type EngineFigures,
+  type ProbeVerdict,
+} from './judge.ts';
+import { startHelloTarget } from './targets.ts';
+import { describeProbe } from '../report/bench-words.ts';
 
-export interface BenchOptions {
+export interface EngineOptions {
   connections: number;
   durationSec: number;
   rssDurationSec: number;
-  log: (line: string) => void;
 }
 
-export interface BenchResult {
+export interface EngineBenchRun {
+  figures: EngineFigures;
+  probes: ProbeVerdict[];
+  phases: PhaseResult[];
+  series: SeriesRow[];
   target: string;
-  cores: string;
-  closedRps: number;
-  autocannonRps: number;
-  wrkRps?: number;
-  openMaxRps: number;
-  openProbes: { rate: number; lateShare: number; held: boolean }[];
-  rssPeakMb: number;
-  rssStartMb: number;
-  rssEndMb: number;
+  /** Which CPU each side had: pinned apart with taskset, or sharing them all. */
+  pinning: { generatorCpu: number; targetCpu: number; cpus: number } | { cpus: number };
 }
 
-const AUTOCANNON_BIN = fileURLToPath(new URL('../../node_modules/.bin/autocannon', import.meta.url));
-const scenario = createAdHocScenario({ path: '/' });
 const GENERATOR_CPU = 0;
 const TARGET_CPU = 1;
+const WARMUP_SEC = 2;
+const PROBE_SEC = 3;
+const TIMEOUT_MS = 10_000;
+const RSS_SAMPLE_MS = 1_000;
+const BYTES_PER_MB = 1_048_576;
 
-export async function runEngineBench(opts: BenchOptions): Promise<BenchResult> {
+export async function runEngineBench(o: EngineOptions, io: CommandIO): Promise<EngineBenchRun> {
   const cpus = availableParallelism(); // read before pinning narrows this process's affinity
-  const pinning = cpus >= 2 && onPath('taskset');
-  if (pinning) spawnSync('taskset', ['-p', '-c', String(GENERATOR_CPU), String(process.pid)], { stdio: 'ignore' });
-  const target = await startBenchTarget(pinning ? TARGET_CPU : undefined);
+  const tasksetPath = cpus >= 2 ? await findTool('taskset') : null;
+  const pinning = tasksetPath ? { generatorCpu: GENERATOR_CPU, targetCpu: TARGET_CPU, cpus } : { cpus };
+  const unpin = tasksetPath ? await pinSelf(tasksetPath, GENERATOR_CPU) : async () => undefined;
   try {
-    const cores = pinning ? `generator pinned to cpu ${GENERATOR_CPU}, target to cpu ${TARGET_CPU} (of ${cpus})` : `generator and target share ${cpus} cores`;
-    opts.log(`target: ${target.name} at ${target.url}; ${cores}`);
-    await runClosed({ target: target.url, scenario, connections: opts.connections, durationSec: 2 }); // warm both sides
-    const closedRps = await measureClosed(target, opts);
-    opts.log(`closed engine: ${Math.round(closedRps)} req/s`);
-    const autocannonRps = await measureAutocannonCli(target, opts, pinning);
-    opts.log(`autocannon CLI: ${Math.round(autocannonRps)} req/s`);
-    const wrkRps = onPath('wrk') ? await measureWrk(target, opts, pinning) : undefined;
-    if (wrkRps !== undefined) opts.log(`wrk -t1: ${Math.round(wrkRps)} req/s`);
-    const rss = await measureRss(target, opts); // before the open probes, whose sockets and buffers would inflate it
-    const { maxRps: openMaxRps, probes } = await searchOpenRate(target, closedRps, opts);
-    return { target: target.name, cores, closedRps, autocannonRps, wrkRps, openMaxRps, openProbes: probes, ...rss };
+    return await withCleanup(async () => {
+      const [nginxPath, wrkPath] = await Promise.all([findTool('nginx'), findTool('wrk')]);
+      const target = await startHelloTarget({ nginxPath, tasksetPath, ...(tasksetPath ? { cpu: TARGET_CPU } : {}) });
+      io.stderr.write(`bench engine: target ${target.name} at ${target.url}\n`);
+      const series: SeriesRow[] = [];
+      const scenario = createAdHocScenario({ path: '/' });
+      const sutPids = [target.pid]; // the monitor samples the target's CPU and RSS
+      const options = {
+        target: target.url,
+        scenario,
+        timeoutMs: TIMEOUT_MS,
+        seed: 1,
+        sutPids,
+        io,
+        label: 'bench engine',
+        series,
+      };
+      const tools = { tasksetPath, wrkPath };
+      const measured = await withSession(options, (session) => measureAll(session, target.url, o, tools, io));
+      return { ...measured, series, target: target.name, pinning };
+    });
   } finally {
-    await target.stop();
+    await unpin(); // the run's environment (and a test's process) sees every core again
   }
 }
 
-async function measureClosed(target: BenchTarget, opts: BenchOptions): Promise<number> {
-  const { recorder, elapsedSec } = await runClosed({ target: target.url, scenario, connections: opts.connections, durationSec: opts.durationSec });
-  return recorder.counts.completed / elapsedSec;
+/**
+ * Pins this process's main thread (taskset -p), so the generator gets one core and the target another;
+ * resolves with the function that restores the affinity it had.
+ */
+async function pinSelf(tasksetPath: string, cpu: number): Promise<() => Promise<void>> {
+  const pid = String(process.pid);
+  const { output } = await runToEnd('taskset', [tasksetPath, '-p', '-c', String(cpu), pid]);
+  const before = /current affinity list: (\S+)/.exec(output)?.[1];
+  return async () => {
+    if (before) await runToEnd('taskset', [tasksetPath, '-p', '-c', before, pid]);
+  };
 }
 
-function run(command: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const [cmd, ...args] = command;
-    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}`))));
+interface Tools {
+  tasksetPath: string | null;
+  wrkPath: string | null;
+}
+
+async function measureAll(session: Session, url: string, o: EngineOptions, tools: Tools, io: CommandIO) {
+  const closedPhase = (name: string, durationSec: number, judged = true): Phase => ({
+    name,
+    model: 'closed',
+    connections: o.connections,
+    durationSec,
+    judged,
   });
+  const phases = [await session.runPhase(closedPhase('warm-up', WARMUP_SEC, false))]; // warms both sides
+  const closed = await session.runPhase(closedPhase('closed engine', o.durationSec));
+  phases.push(closed);
+  const closedRps = closed.report.throughputRps;
+  io.stderr.write(`closed engine: ${Math.round(closedRps)} req/s\n`);
+  const pinned = tools.tasksetPath ? { cpu: GENERATOR_CPU } : {};
+  const spec: LoadSpec = { url, connections: o.connections, durationSec: o.durationSec, ...pinned };
+  const autocannonCliRps = (await measureAutocannonCli(spec, tools.tasksetPath)).rps;
+  io.stderr.write(`autocannon CLI: ${Math.round(autocannonCliRps)} req/s\n`);
+  const wrkRps = tools.wrkPath ? (await measureWrk(tools.wrkPath, spec, tools.tasksetPath)).rps : undefined;
+  if (wrkRps !== undefined) io.stderr.write(`wrk -t1: ${Math.round(wrkRps)} req/s\n`);
+  // Before the open probes, whose sockets and buffers would inflate it.
+  const rssRun = await measureRss(() => session.runPhase(closedPhase('RSS run', o.rssDurationSec)));
+  phases.push(rssRun.phase);
+  const search = await searchOpenRate(session, closedRps, io);
+  phases.push(...search.phases);
+  const wrk = wrkRps !== undefined ? { wrkRps } : {};
+  const figures: EngineFigures = { closedRps, autocannonCliRps, ...wrk, openMaxRps: search.maxRps, rss: rssRun.rss };
+  return { figures, probes: search.probes, phases };
 }
 
-async function measureAutocannonCli(target: BenchTarget, opts: BenchOptions, pinning: boolean): Promise<number> {
-  const command = [AUTOCANNON_BIN, '-c', String(opts.connections), '-d', String(opts.durationSec), '-j', target.url];
-  const out = await run(pinned(pinning ? GENERATOR_CPU : undefined, command));
-  const result = JSON.parse(out) as { requests: { total: number }; duration: number };
-  return result.requests.total / result.duration;
-}
-
-async function measureWrk(target: BenchTarget, opts: BenchOptions, pinning: boolean): Promise<number> {
-  const command = ['wrk', '-t1', `-c${opts.connections}`, `-d${opts.durationSec}s`, target.url];
-  const out = await run(pinned(pinning ? GENERATOR_CPU : undefined, command));
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-}
-
-/** Binary search for the highest rate whose sends are ≤ 1% late (and all answered), in 3-second probes. */
-async function searchOpenRate(target: BenchTarget, closedRps: number, opts: BenchOptions) {
-  const probes: BenchResult['openProbes'] = [];
-  let lo = 0;
-  let hi = Math.ceil(Math.min(closedRps, 20_000));
-  for (let i = 0; i < 6 && hi - lo > Math.max(100, hi * 0.03); i++) {
-    const rate = Math.round((lo + hi) / 2);
-    const r = await runOpen({ target: target.url, scenario, targetRps: rate, durationSec: 3 });
-    const c = r.recorder.counts;
-    const lateShare = r.lateSends / Math.max(1, c.sent);
-    const held = lateShare <= 0.01 && c.failed === 0 && c.completed === c.sent;
-    probes.push({ rate, lateShare, held });
-    opts.log(`open probe ${rate} req/s: ${(lateShare * 100).toFixed(2)}% late → ${held ? 'holds' : 'does not hold'}`);
-    if (held) lo = rate;
-    else hi = rate;
+/** Samples this process's RSS once a second while `run` loads the target at full rate. */
+async function measureRss(run: () => Promise<PhaseResult>): Promise<{ phase: PhaseResult; rss: EngineFigures['rss'] }> {
+  const samplesMb: number[] = [];
+  const sample = () => samplesMb.push(process.memoryUsage().rss / BYTES_PER_MB);
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  try {
+    const phase = await run();
+    sample();
+    return { phase, rss: summarizeRss(samplesMb) };
+  } finally {
+    clearInterval(timer);
   }
-  return { maxRps: lo, probes };
 }
 
-async function measureRss(target: BenchTarget, opts: BenchOptions): Promise<Pick<BenchResult, 'rssPeakMb' | 'rssStartMb' | 'rssEndMb'>> {
-  const samples: number[] = [];
-  const timer = setInterval(() => samples.push(process.memoryUsage().rss / 1048576), 1000);
-  opts.log(`RSS: closed engine at max rate for ${opts.rssDurationSec}s …`);
-  await runClosed({ target: target.url, scenario, connections: opts.connections, durationSec: opts.rssDurationSec });
-  clearInterval(timer);
-  samples.push(process.memoryUsage().rss / 1048576);
-  const quarter = Math.max(1, Math.floor(samples.length / 4));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { rssPeakMb: Math.max(...samples), rssStartMb: mean(samples.slice(0, quarter)), rssEndMb: mean(samples.slice(-quarter)) };
-}
-
-/** The ratios and figures as printed by `npm run bench:engine` (pure). */
-export function renderEngineBench(r: BenchResult, opts: Pick<BenchOptions, 'connections' | 'durationSec' | 'rssDurationSec'>): string {
-  const rows: (string | number)[][] = [
-    ['closed engine (autocannon API + our histogram)', Math.round(r.closedRps), '1.00'],
-    ['autocannon CLI', Math.round(r.autocannonRps), (r.closedRps / r.autocannonRps).toFixed(2)],
-  ];
-  if (r.wrkRps !== undefined) rows.push(['wrk -t1', Math.round(r.wrkRps), (r.closedRps / r.wrkRps).toFixed(2)]);
-  rows.push(['open engine, highest rate with ≤ 1% late sends', r.openMaxRps, (r.openMaxRps / r.closedRps).toFixed(2)]);
-  return [
-    `target: ${r.target}; ${r.cores}; ${opts.connections} connections, ${opts.durationSec}s per measurement`,
-    renderTable(['generator', 'req/s', 'closed engine ÷ this'], rows).replace('closed engine ÷ this', 'closed ÷ this'),
-    `closed engine ÷ autocannon CLI = ${(r.closedRps / r.autocannonRps).toFixed(2)} (goal ≥ 0.95)`,
-    ...(r.wrkRps !== undefined ? [`closed engine ÷ wrk = ${(r.closedRps / r.wrkRps).toFixed(2)}`] : ['wrk: not on PATH, skipped']),
-    `open engine max ÷ closed engine = ${(r.openMaxRps / r.closedRps).toFixed(2)}`,
-    `RSS over a ${opts.rssDurationSec}s max-rate run: peak ${r.rssPeakMb.toFixed(0)} MB, first quarter ${r.rssStartMb.toFixed(0)} MB → last quarter ${r.rssEndMb.toFixed(0)} MB (goal < 200 MB and flat)`,
-  ].join('\n');
+/** Bisects the open engine's highest rate with ≤ 1% late sends, in short probes. */
+async function searchOpenRate(
+  session: Session,
+  closedRps: number,
+  io: CommandIO,
+): Promise<{ maxRps: number; probes: ProbeVerdict[]; phases: PhaseResult[] }> {
+  const probes: ProbeVerdict[] = [];
+  const phases: PhaseResult[] = [];
+  for (
+    let rateRps = nextProbeRate(closedRps, probes);
+    rateRps !== undefined;
+    rateRps = nextProbeRate(closedRps, probes)
+  ) {
+    const phase = await session.runPhase({
+      name: `open probe ${rateRps} req/s`,
+      model: 'open',
+      targetRps: rateRps,
+      durationSec: PROBE_SEC,
+      judged: true,
+    });
+    const r = phase.report.requests;
+    const verdict = judgeProbe(rateRps, {
+      sent: r.sent,
+      completed: r.completed,
+      failed: r.failed,
+      lateSends: phase.report.lateSends ?? 0,
+    });
+    io.stderr.write(`${describeProbe(verdict)}\n`);
+    probes.push(verdict);
+    phases.push(phase);
+  }
+  return { maxRps: highestHeldRps(closedRps, probes), probes, phases };
 }

@@ -1,88 +1,110 @@
-// bench:overhead — the SUT's framework and cache overhead as ratios to a bare node:http server,
-// measured in one invocation with one generator (wrk when on PATH, else autocannon).
-import { type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+// bench overhead's I/O: a bare node:http server and the SUT (one worker, cache warm) loaded by one generator in
+// interleaved rounds; hands back each target's samples for the judge.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasWrk, measure, startListening, stop, SUT_MAIN, type LoadOptions, type Target } from './sut-bench.ts';
+import { withCleanup } from '../env/processes.ts';
+import { VerificationError } from '../errors.ts';
+import type { CommandIO } from '../io.ts';
+import { findTool, measureRate, type Generator, type LoadSpec } from './generators.ts';
+import type { RateSamples } from './judge.ts';
+import { startBenchServices, startBenchSut, warmUsers } from './sut.ts';
+import { startBareJsonServer } from './targets.ts';
 
-export interface OverheadOptions extends LoadOptions {
-  warmIds: number;
+export interface OverheadOptions {
+  durationSec: number;
   rounds: number;
+  connections: number;
+  warmIds: number;
   databaseUrl?: string;
 }
 
-const BARE_SERVER = `
-const http = require('node:http');
-const server = http.createServer((req, res) => {
-  const body = JSON.stringify({ status: 'ok', timestamp: new Date().toISOString() });
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-});
-server.keepAliveTimeout = 65000;
-server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
+interface OverheadTarget {
+  key: 'bare' | 'health' | 'warm-read';
+  path: string;
+  /** Lowest acceptable req/s ratio to the bare server. */
+  goalRatio?: number;
+  /** Spread reads over /api/users/1..--warm-ids. */
+  randomIds?: boolean;
+}
 
-export async function runOverheadBench(opts: OverheadOptions): Promise<number> {
-  const generator = hasWrk() ? 'wrk' : 'autocannon';
-  const dir = mkdtempSync(join(tmpdir(), 'loadlab-overhead-'));
-  const children: ChildProcess[] = [];
+/** The targets in table order; the first is the baseline every ratio divides by. */
+export const OVERHEAD_TARGETS: readonly OverheadTarget[] = [
+  { key: 'bare', path: '/health' },
+  { key: 'health', path: '/health', goalRatio: 0.9 },
+  { key: 'warm-read', path: '/api/users', goalRatio: 0.6, randomIds: true },
+];
+
+export interface OverheadFigures {
+  generator: Generator['kind'];
+  sliceSec: number;
+  targets: RateSamples[];
+  /** Non-rate output of the generator, per target (non-2xx, socket errors). */
+  problems: string[];
+}
+
+/** Each round loads every target once, so a burst of other work on a shared machine skews one sample of each. */
+export function sliceSecOf(o: Pick<OverheadOptions, 'durationSec' | 'rounds'>): number {
+  return Math.max(1, Math.round(o.durationSec / o.rounds));
+}
+
+export async function runOverheadBench(o: OverheadOptions, io: CommandIO): Promise<OverheadFigures> {
+  const scriptDir = await mkdtemp(join(tmpdir(), 'loadlab-overhead-'));
   try {
-    const bare = await startListening(process.execPath, ['-e', BARE_SERVER], process.env);
-    children.push(bare.child);
-    const sutEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WORKERS: '1', LOG_LEVEL: 'warn', CACHE: 'on', CACHE_MAX: String(Math.max(10_000, opts.warmIds * 2)) };
-    if (opts.databaseUrl) sutEnv.DATABASE_URL = opts.databaseUrl;
-    const sut = await startListening(process.execPath, ['--import', 'tsx', SUT_MAIN], sutEnv);
-    children.push(sut.child);
-
-    const targets: Target[] = [
-      { name: 'bare node:http JSON', url: `${bare.url}/health` },
-      { name: 'SUT GET /health', url: `${sut.url}/health`, goal: 0.9 },
-      { name: `SUT GET /api/users/:id (warm, ids 1..${opts.warmIds})`, url: `${sut.url}/api/users`, randomIds: opts.warmIds, goal: 0.6 },
-    ];
-    process.stderr.write(`warming the cache: ids 1..${opts.warmIds}\n`);
-    for (let id = 1; id <= opts.warmIds; id++) await (await fetch(`${sut.url}/api/users/${id}`)).arrayBuffer();
-
-    // Rounds interleave the targets, and each target's median is kept: on a shared machine a
-    // burst of other work then skews one sample of each target, not all samples of one target.
-    const samples: number[][] = targets.map(() => []);
-    const slice = { ...opts, durationSec: Math.max(1, Math.round(opts.durationSec / opts.rounds)) };
-    for (let round = 1; round <= opts.rounds; round++) {
-      for (const [i, target] of targets.entries()) {
-        process.stderr.write(`round ${round}/${opts.rounds}: ${target.name} for ${slice.durationSec}s …\n`);
-        samples[i]!.push(await measure(generator, target, slice, dir));
-      }
-    }
-    const rates = samples.map(median);
-    const bareRps = rates[0]!;
-    let failed = 0;
-    const lines = targets.map((t, i) => {
-      const ratio = rates[i]! / bareRps;
-      const verdict = t.goal === undefined ? '' : ratio >= t.goal ? `✅ goal ≥ ${t.goal.toFixed(2)}` : `❌ goal ≥ ${t.goal.toFixed(2)}`;
-      if (t.goal !== undefined && ratio < t.goal) failed += 1;
-      return `| ${t.name} | ${Math.round(rates[i]!).toLocaleString('en-US')} | ${ratio.toFixed(2)} | ${verdict} |`;
+    return await withCleanup(async () => {
+      const wrkPath = await findTool('wrk');
+      const generator: Generator = wrkPath ? { kind: 'wrk', wrkPath, scriptDir } : { kind: 'autocannon' };
+      const bare = await startBareJsonServer();
+      const services = await startBenchServices(o.databaseUrl);
+      const sut = await startBenchSut(services, { workers: 1, warmIds: o.warmIds });
+      io.stderr.write(
+        `bench overhead: bare server at ${bare.url}, SUT at ${sut.url}; warming the cache: ids 1..${o.warmIds}\n`,
+      );
+      const warm = await warmUsers(sut.url, o.warmIds);
+      if (warm.firstProblem)
+        throw new VerificationError(
+          `verification failed, not benchmarking: ${warm.non200} warm-up reads failed, e.g. ${warm.firstProblem}`,
+        );
+      const specs = OVERHEAD_TARGETS.map((t) => ({
+        url: `${t.key === 'bare' ? bare.url : sut.url}${t.path}`,
+        ...(t.randomIds ? { randomIds: o.warmIds } : {}),
+      }));
+      return measureRounds(o, generator, specs, io);
     });
-    process.stdout.write(
-      [
-        '| target | req/s | ratio to bare | goal |',
-        '|---|---|---|---|',
-        ...lines,
-        '',
-        `method: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon'}, ${opts.connections} connections, ${opts.rounds} interleaved rounds of ${slice.durationSec}s per target, median of each, one invocation; Node ${process.version}; ` +
-          `${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()} — generator and server share these ${availableParallelism()} cores; SUT 1 process, cache warm.`,
-        '',
-      ].join('\n'),
-    );
-    return failed > 0 ? 1 : 0;
   } finally {
-    for (const child of children) await stop(child);
-    rmSync(dir, { recursive: true, force: true });
+    await rm(scriptDir, { recursive: true, force: true });
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+async function measureRounds(
+  o: OverheadOptions,
+  generator: Generator,
+  specs: Omit<LoadSpec, 'connections' | 'durationSec'>[],
+  io: CommandIO,
+): Promise<OverheadFigures> {
+  const sliceSec = sliceSecOf(o);
+  const samples: number[][] = specs.map(() => []);
+  const problems: string[] = [];
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const [i, spec] of specs.entries()) {
+      const key = OVERHEAD_TARGETS[i]!.key;
+      io.stderr.write(`round ${round}/${o.rounds}: ${key} (${spec.url}) for ${sliceSec}s …\n`);
+      const measured = await measureRate(
+        generator,
+        { ...spec, connections: o.connections, durationSec: sliceSec },
+        null,
+      );
+      samples[i]!.push(measured.rps);
+      if (measured.problems) {
+        io.stderr.write(`  ${generator.kind} reported: ${measured.problems}\n`);
+        problems.push(`${key}, round ${round}: ${measured.problems}`);
+      }
+    }
+  }
+  const targets = OVERHEAD_TARGETS.map((t, i) => ({
+    key: t.key,
+    samplesRps: samples[i]!,
+    ...(t.goalRatio !== undefined ? { goalRatio: t.goalRatio } : {}),
+  }));
+  return { generator: generator.kind, sliceSec, targets, problems };
 }

@@ -1,55 +1,73 @@
-// bench:workers — warm cached reads from a 1-worker SUT and from a 2-worker SUT, same generator,
-// one invocation: req/s of each and the speed-up, naming the cores each side had.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+// bench workers' I/O: warm cached reads from a 1-worker and then a 2-worker SUT, one generator, one invocation;
+// hands back the rate of each for the judge.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasWrk, measure, startListening, stop, SUT_MAIN, type LoadOptions } from './sut-bench.ts';
+import { withCleanup } from '../env/processes.ts';
+import type { Services } from '../env/services.ts';
+import { VerificationError } from '../errors.ts';
+import type { CommandIO } from '../io.ts';
+import { findTool, measureRate, type Generator } from './generators.ts';
+import type { WorkersRate } from './judge.ts';
+import { startBenchServices, startBenchSut, warmUsers } from './sut.ts';
 
-export interface WorkersBenchOptions extends LoadOptions {
-  workers: number[];
+export interface WorkersOptions {
+  durationSec: number;
+  connections: number;
   warmIds: number;
-  warmupSec: number;
   databaseUrl?: string;
 }
 
-async function measureWorkers(workers: number, opts: WorkersBenchOptions, generator: 'wrk' | 'autocannon', dir: string): Promise<number> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WORKERS: String(workers), LOG_LEVEL: 'warn', CACHE: 'on', REDIS_URL: '' };
-  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  const sut = await startListening(process.execPath, ['--import', 'tsx', SUT_MAIN], env);
+/** The SUT sizes compared, and the timed warm-up that fills every worker's own cache through the generator. */
+export const WORKER_COUNTS = [1, 2] as const;
+export const WORKERS_WARMUP_SEC = 3;
+
+export interface WorkersFigures {
+  generator: Generator['kind'];
+  rates: WorkersRate[];
+  problems: string[];
+}
+
+export async function runWorkersBench(o: WorkersOptions, io: CommandIO): Promise<WorkersFigures> {
+  const scriptDir = await mkdtemp(join(tmpdir(), 'loadlab-workers-'));
   try {
-    const target = { name: `${workers} worker(s)`, url: `${sut.url}/api/users`, randomIds: opts.warmIds };
-    // Each worker has its own cache: a timed warm-up through the same generator fills all of them.
-    process.stderr.write(`WORKERS=${workers}: warming ${opts.warmupSec}s, measuring ${opts.durationSec}s …\n`);
-    await measure(generator, target, { ...opts, durationSec: opts.warmupSec }, dir);
-    return await measure(generator, target, opts, dir);
+    return await withCleanup(async () => {
+      const wrkPath = await findTool('wrk');
+      const generator: Generator = wrkPath ? { kind: 'wrk', wrkPath, scriptDir } : { kind: 'autocannon' };
+      const services = await startBenchServices(o.databaseUrl);
+      const rates: WorkersRate[] = [];
+      const problems: string[] = [];
+      for (const workers of WORKER_COUNTS)
+        rates.push({ workers, rps: await measureWorkers(workers, services, generator, o, io, problems) });
+      return { generator: generator.kind, rates, problems };
+    });
   } finally {
-    await stop(sut.child);
+    await rm(scriptDir, { recursive: true, force: true });
   }
 }
 
-export async function runWorkersBench(opts: WorkersBenchOptions): Promise<number> {
-  const generator = hasWrk() ? 'wrk' : 'autocannon';
-  const dir = mkdtempSync(join(tmpdir(), 'loadlab-workers-'));
+async function measureWorkers(
+  workers: number,
+  services: Services,
+  generator: Generator,
+  o: WorkersOptions,
+  io: CommandIO,
+  problems: string[],
+): Promise<number> {
+  const sut = await startBenchSut(services, { workers, warmIds: o.warmIds });
   try {
-    const rates: number[] = [];
-    for (const workers of opts.workers) rates.push(await measureWorkers(workers, opts, generator, dir));
-    const base = rates[0]!;
-    const cores = availableParallelism();
-    process.stdout.write(
-      [
-        '| SUT workers | req/s | speed-up vs 1 | efficiency |',
-        '|---|---|---|---|',
-        ...opts.workers.map((w, i) => `| ${w} | ${Math.round(rates[i]!).toLocaleString('en-US')} | ${(rates[i]! / base).toFixed(2)} | ${((rates[i]! / base / w) * 100).toFixed(0)}% |`),
-        '',
-        `method: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon'}, ${opts.connections} connections, warm GET /api/users/:id over ids 1..${opts.warmIds}, ` +
-          `${opts.warmupSec}s warm-up + ${opts.durationSec}s each, one run; Node ${process.version}; ${cpus()[0]?.model ?? 'cpu'}. ` +
-          `Cores: ${cores} in all, shared by the generator (1 thread), the SUT workers and PostgreSQL — so with ${cores} cores a ` +
-          `2-worker SUT competes with its own generator, and the speed-up is a floor, not the SUT's scaling.`,
-        '',
-      ].join('\n'),
-    );
-    return 0;
+    const check = await warmUsers(sut.url, 1);
+    if (check.firstProblem) throw new VerificationError(`verification failed, not benchmarking: ${check.firstProblem}`);
+    const spec = { url: `${sut.url}/api/users`, randomIds: o.warmIds, connections: o.connections };
+    io.stderr.write(`WORKERS=${workers}: warming ${WORKERS_WARMUP_SEC}s, measuring ${o.durationSec}s …\n`);
+    await measureRate(generator, { ...spec, durationSec: WORKERS_WARMUP_SEC }, null);
+    const measured = await measureRate(generator, { ...spec, durationSec: o.durationSec }, null);
+    if (measured.problems) {
+      io.stderr.write(`  ${generator.kind} reported: ${measured.problems}\n`);
+      problems.push(`${workers} worker(s): ${measured.problems}`);
+    }
+    return measured.rps;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await sut.stop();
   }
 }
