@@ -12,8 +12,15 @@ import type { AnalysisFigures } from '../report/figures.ts';
 import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
 import { createCachedRead, createStandardMix } from '../scenario/standard-mix.ts';
-import { CACHE_ID_RANGE, CACHE_SUT_ENV, cachePhases, flushCache, hitRatePct, judgeCache } from './cache.ts';
-import { scrapeCacheCounters } from './cache.ts';
+import {
+  CACHE_ID_RANGE,
+  CACHE_SUT_ENV,
+  cachePhases,
+  flushCache,
+  hitRatePct,
+  judgeCache,
+  scrapeCacheCounters,
+} from './cache.ts';
 import { judgeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
 import { judgeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
 
