@@ -18,6 +18,8 @@ for (const file of process.argv.slice(2)) {
     broken += 1;
   }
 }
-if (process.env.CI === 'true' && skipped > 0) console.error(`summary: ${skipped} skipped test(s) under CI=true count as a failure`);
+if (process.env.CI === 'true' && skipped > 0) {
+  console.error(`summary: ${skipped} skipped test(s) under CI=true count as a failure`);
+}
 console.log(`vitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || broken > 0 || (process.env.CI === 'true' && skipped > 0) ? 1 : 0);
