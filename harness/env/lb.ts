@@ -1,14 +1,15 @@
 // Starts a real load balancer (nginx or HAProxy from PATH) in front of the SUT nodes, with a
 // generated config in a temp folder that stop() removes; a missing binary is exit 3.
-import { findOnPath as findBinary } from '../../lib/host.ts';
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { findOnPath as findBinary } from '../../lib/host.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { startOwned, withPortRetry, type OwnedChild } from '../../services/spawn.ts';
 import { EnvironmentError } from '../errors.ts';
-import { findFreePort, spawnOwned, waitForPort, type OwnedChild } from './child.ts';
 import { renderHaproxyConfig } from './haproxy-config.ts';
 import { renderNginxConfig, type LbUpstream } from './nginx-config.ts';
 import { track, untrack } from './processes.ts';
@@ -35,7 +36,7 @@ const run = promisify(execFile);
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
-const START_ATTEMPTS = 3; // the probed free port can be taken before the balancer binds it
+const PORT_TAKEN = /in use|could not bind|bind\(\)|cannot bind/i;
 
 const REMEDY: Record<LbKind, string> = {
   nginx: 'apt-get install nginx | brew install nginx',
@@ -60,21 +61,39 @@ export async function startLoadBalancer(opts: StartLoadBalancerOptions): Promise
   }
 }
 
+/** The probed free port can be taken before the balancer binds it: withPortRetry tries another. */
 async function startOnFreePort(binary: string, opts: StartLoadBalancerOptions, tmpDir: string, args: string[]): Promise<LoadBalancerHandle> {
-  let failure = '';
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    const port = await findFreePort(HOST);
-    const config = render(opts, port, tmpDir);
-    const configPath = join(tmpDir, `${opts.kind}.conf`);
-    await writeFile(configPath, config);
-    const owned = spawnOwned(binary, [...args, opts.kind === 'nginx' ? '-c' : '-f', configPath], { cwd: tmpDir });
-    const ready = await waitForPort(HOST, port, { timeoutMs: START_TIMEOUT_MS, gaveUp: () => owned.exited() });
-    if (ready && !owned.exited()) return handleFor(owned, { kind: opts.kind, port, config, tmpDir });
-    await owned.stop('SIGTERM', 2_000);
-    failure = await failureText(owned, tmpDir);
-    if (!/in use|bind/i.test(failure)) break;
+  try {
+    return await withPortRetry(
+      async (port) => {
+        const config = render(opts, port, tmpDir);
+        const configPath = join(tmpDir, `${opts.kind}.conf`);
+        await writeFile(configPath, config);
+        const owned = await startOwned(binary, [...args, opts.kind === 'nginx' ? '-c' : '-f', configPath], {
+          cwd: tmpDir,
+          name: opts.kind,
+          ready: { port: { host: HOST, port }, timeoutMs: START_TIMEOUT_MS },
+          portTaken: PORT_TAKEN,
+          watchdog: { signal: 'SIGTERM', group: true, killAfterMs: STOP_TIMEOUT_MS, removeDir: tmpDir },
+        }).catch(async (err: unknown) => {
+          throw err instanceof ServiceError ? await withErrorLog(err, tmpDir) : err;
+        });
+        return handleFor(owned, { kind: opts.kind, port, config, tmpDir });
+      },
+      { host: HOST },
+    );
+  } catch (err) {
+    if (!(err instanceof ServiceError)) throw err;
+    throw new EnvironmentError(`${opts.kind} did not start:\n  ${err.outputTail.join('\n  ') || err.message}`);
   }
-  throw new EnvironmentError(`${opts.kind} did not start:\n  ${failure || '(no output)'}`);
+}
+
+/** nginx writes its start errors to error.log, not stderr: fold them into the error's tail. */
+async function withErrorLog(err: ServiceError, tmpDir: string): Promise<ServiceError> {
+  const log = await readFile(join(tmpDir, 'error.log'), 'utf8').catch(() => '');
+  const tail = [...err.outputTail, ...log.split('\n')].filter((l) => l.trim() !== '').slice(-10);
+  const taken = err.code === 'LOADLAB_SERVICE_PORT_TAKEN' || tail.some((l) => PORT_TAKEN.test(l));
+  return new ServiceError(taken ? 'LOADLAB_SERVICE_PORT_TAKEN' : err.code, err.service, err.message, { cause: err, outputTail: tail });
 }
 
 /**
@@ -117,14 +136,6 @@ function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config
   const entry = { stop: handle.stop, killNow };
   track(entry);
   return handle;
-}
-
-async function failureText(owned: OwnedChild, tmpDir: string): Promise<string> {
-  const log = await readFile(join(tmpDir, 'error.log'), 'utf8').catch(() => '');
-  return [...owned.lines(), ...log.split('\n')]
-    .filter((l) => l.trim() !== '')
-    .slice(-10)
-    .join('\n  ');
 }
 
 export function missingBinary(kind: LbKind): EnvironmentError {

@@ -1,7 +1,6 @@
-// The backing services of a run: one PostgreSQL (prepared and seeded) and, when the level needs
-// it, one Redis, shared by every SUT node; a missing one stops the run with exit 3 and the
-// service's own "three ways to get it" message.
-import { prepareDatabase } from '../../sut/data/seed.ts';
+// The backing services of a run: one PostgreSQL and, when the level needs it, one Redis, shared by
+// every SUT node (each SUT primary migrates and seeds the database, under advisory locks); a
+// missing one stops the run with exit 3 and the service's own "three ways to get it" message.
 import { ServiceError } from '../../services/errors.ts';
 import { startPostgres, type PostgresHandle } from '../../services/postgres.ts';
 import { startRedis, type RedisHandle } from '../../services/redis.ts';
@@ -36,7 +35,6 @@ export async function startServices(opts: StartServicesOptions): Promise<Service
   };
   try {
     postgres = await startDatabase(opts.databaseUrl);
-    await prepareDatabase(postgres.url);
     if (opts.needRedis) redis = await startRedis({ redisUrl: opts.redisUrl });
   } catch (err) {
     await stopBoth().catch(() => undefined);

@@ -1,13 +1,14 @@
 // Starts one SUT node (a cluster primary and its workers) as a child process the harness owns,
 // and gives the levels what they do to it: reload (SIGHUP), kill workers, stop (SIGTERM).
 import { fileURLToPath } from 'node:url';
+import { LISTENING, NODE_LINE, PORT_IN_USE, RELOAD_ENDED, RELOAD_STOPPED, SUT_EXIT } from '../../lib/sut-protocol.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { childPids, commandName, startOwned, withPortRetry, type OwnedChild } from '../../services/spawn.ts';
 import { EnvironmentError, LoadlabError, UsageError, EXIT } from '../errors.ts';
-import { childPids, commandName, findFreePort, spawnOwned, type OwnedChild } from './child.ts';
 import { track, untrack } from './processes.ts';
 
 const MAIN = fileURLToPath(new URL('../../sut/main.ts', import.meta.url));
 const START_TIMEOUT_MS = 120_000; // a first start may initialise and seed the database
-const START_ATTEMPTS = 3;
 const RELOAD_TIMEOUT_MS = 120_000;
 /** The SUT's own drain takes at most DRAIN_TIMEOUT_MS (default 10 s) + 2 s; past that plus a margin, SIGKILL the group. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -18,7 +19,7 @@ export interface StartSutOptions {
   /** NODE_ID (x-node-id); default: the SUT's own (the host name). */
   nodeId?: string;
   databaseUrl: string;
-  /** Unset: the SUT starts its own redis-server from PATH, or runs without the task routes. */
+  /** Unset: the SUT runs without Redis (the task routes answer 503). */
   redisUrl?: string;
   /** More SUT variables (CACHE, LATENCY, ADMIN_TOKEN, …); these win over the ones above. */
   env?: Record<string, string>;
@@ -58,15 +59,12 @@ export interface SutHandle {
  * @example const sut = await startSut({ workers: 2, nodeId: 'n1', databaseUrl }); … await sut.stop();
  */
 export async function startSut(opts: StartSutOptions): Promise<SutHandle> {
-  for (let attempt = 1; ; attempt++) {
-    const port = opts.env?.PORT ?? String(await findFreePort(opts.env?.HOST ?? '127.0.0.1'));
-    try {
-      return await startOnPort(opts, port);
-    } catch (err) {
-      // Another process took the probed port before the SUT bound it: try a new one.
-      const retry = err instanceof PortTakenError && opts.env?.PORT === undefined && attempt < START_ATTEMPTS;
-      if (!retry) throw err instanceof PortTakenError ? err.failure : err;
-    }
+  const host = opts.env?.HOST ?? '127.0.0.1';
+  const fixedPort = opts.env?.PORT === undefined ? undefined : Number(opts.env.PORT);
+  try {
+    return await withPortRetry((port) => startOnPort(opts, String(port)), { host, port: fixedPort });
+  } catch (err) {
+    throw err instanceof ServiceError ? startFailure(err) : err;
   }
 }
 
@@ -83,30 +81,26 @@ async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHand
   if (opts.nodeId) env.NODE_ID = opts.nodeId;
   for (const [key, value] of Object.entries(opts.env ?? {})) if (value !== undefined) env[key] = value;
   env.PORT = port;
-
-  const owned = spawnOwned(process.execPath, ['--import', 'tsx', MAIN], { env });
   const stopTimeoutMs = (Number(env.DRAIN_TIMEOUT_MS) || DEFAULT_DRAIN_TIMEOUT_MS) + STOP_MARGIN_MS;
-  const entry = { stop: () => owned.stop('SIGTERM', stopTimeoutMs), killNow: () => signalPrimary(owned, 'SIGTERM') };
+  const owned = await startOwned(process.execPath, ['--import', 'tsx', MAIN], {
+    env,
+    name: 'the SUT',
+    ready: { line: LISTENING, timeoutMs: START_TIMEOUT_MS },
+    portTaken: PORT_IN_USE,
+    // If the harness dies, the SUT drains as on a Ctrl-C; the group is killed if that hangs.
+    watchdog: { signal: 'SIGTERM', killAfterMs: stopTimeoutMs, group: true },
+  });
+  // The primary drains its workers itself; signalling the group would skip that.
+  const entry = {
+    stop: () => owned.stop('SIGTERM', stopTimeoutMs).then(() => undefined),
+    killNow: () => void (owned.exited() || owned.child.kill('SIGTERM')), // the harness is exiting: let it drain
+  };
   track(entry);
-  let listening: string;
-  try {
-    listening = await owned.waitForLine(/listening on http:\/\/\S+/, { timeoutMs: START_TIMEOUT_MS });
-  } catch (err) {
-    await owned.stop('SIGTERM', 2_000);
-    untrack(entry);
-    const failure = await startFailure(owned, err as Error);
-    throw owned.lines().some((l) => l.includes('EADDRINUSE')) ? new PortTakenError(failure) : failure;
-  }
-  const url = /listening on (http:\/\/\S+)/.exec(listening)![1]!.replace('//0.0.0.0:', '//127.0.0.1:');
-  const nodeLine = owned.lines().find((l) => /\bnode \S+: \d+ worker/.test(l));
-  const nodeId = opts.nodeId ?? /\bnode (\S+): \d+ worker/.exec(nodeLine ?? '')?.[1] ?? 'unknown';
+  const listening = owned.lines().find((l) => LISTENING.test(l))!;
+  const url = LISTENING.exec(listening)![1]!.replace('//0.0.0.0:', '//127.0.0.1:');
+  const nodeLine = owned.lines().find((l) => NODE_LINE.test(l));
+  const nodeId = opts.nodeId ?? NODE_LINE.exec(nodeLine ?? '')?.[1] ?? 'unknown';
   return createHandle(owned, entry, { url, nodeId });
-}
-
-class PortTakenError extends Error {
-  constructor(readonly failure: LoadlabError) {
-    super(failure.message);
-  }
 }
 
 function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info: { url: string; nodeId: string }): SutHandle {
@@ -117,8 +111,8 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
     if (owned.exited()) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `SUT ${info.nodeId} is not running; cannot reload`);
     const from = owned.lineCount();
     process.kill(owned.pid, 'SIGHUP');
-    const line = await owned.waitForLine(/reload: done|reload stopped/, { from, timeoutMs: RELOAD_TIMEOUT_MS });
-    if (/reload stopped/.test(line)) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `SUT ${info.nodeId}: ${line}`);
+    const line = await owned.waitForLine(RELOAD_ENDED, { from, timeoutMs: RELOAD_TIMEOUT_MS });
+    if (RELOAD_STOPPED.test(line)) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `SUT ${info.nodeId}: ${line}`);
   };
   return {
     url: info.url,
@@ -144,21 +138,13 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
   };
 }
 
-/** Maps the SUT's exit code to the harness's: its exit 3 (a service missing) stays exit 3. */
-async function startFailure(owned: OwnedChild, err: Error): Promise<LoadlabError> {
-  const [code] = owned.exited() ? await owned.exit : [null];
-  const said = owned
-    .lines()
-    .filter((l) => l.trim() !== '')
-    .slice(-15)
-    .join('\n  ');
-  const message = `the SUT did not start (${code === null ? err.message : `exit ${code}`}); it said:\n  ${said || '(nothing)'}`;
-  if (code === 3) return new EnvironmentError(message);
-  if (code === 2) return new UsageError(message);
+/** Maps the SUT's exit code to the harness's: its exit 3 (something missing) stays exit 3. */
+function startFailure(err: ServiceError): LoadlabError {
+  const code = err.processExitCode;
+  const said = err.outputTail.join('\n  ');
+  const reason = code === null ? (err.cause as Error | undefined)?.message ?? err.message.split('\n')[0] : `exit ${code}`;
+  const message = `the SUT did not start (${reason}); it said:\n  ${said || '(nothing)'}`;
+  if (code === SUT_EXIT.environment || err.code === 'LOADLAB_SERVICE_PORT_TAKEN') return new EnvironmentError(message);
+  if (code === SUT_EXIT.config) return new UsageError(message);
   return new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, message);
-}
-
-/** The primary drains its workers and stops its own Redis; signalling the group would skip that. */
-function signalPrimary(owned: OwnedChild, signal: NodeJS.Signals): void {
-  if (!owned.exited()) owned.child.kill(signal);
 }

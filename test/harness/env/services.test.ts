@@ -1,8 +1,8 @@
-// startServices: a given database is checked and prepared (not started), Redis only when needed,
+// startServices: a given database is checked (not started), Redis only when needed,
 // and a service that cannot be reached is exit 3 with the three ways to get it.
 import { describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { findFreePort } from '../../../harness/env/child.ts';
+import { findFreePort } from '../../../lib/host.ts';
 import { trackedCount } from '../../../harness/env/processes.ts';
 import { startServices } from '../../../harness/env/services.ts';
 import { EnvironmentError, EXIT } from '../../../harness/errors.ts';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { descendants, isAlive } from '../../../harness/env/child.ts';
+import { descendants, isAlive } from '../../../services/spawn.ts';
 import { stopAll, trackedCount, withCleanup } from '../../../harness/env/processes.ts';
 import { startServices } from '../../../harness/env/services.ts';
 import { startSut } from '../../../harness/env/sut.ts';
