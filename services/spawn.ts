@@ -23,6 +23,8 @@ export interface SpawnOptions {
   detached?: boolean;
   /** Called with every output line (stdout and stderr), e.g. to log it. */
   onLine?: (line: string) => void;
+  /** 'inherit': the child writes to our stdout and stderr directly (no lines are kept). Default 'pipe'. */
+  output?: 'pipe' | 'inherit';
   /** Signal the child if this process dies, even by SIGKILL (default: off). */
   watchdog?: WatchdogOptions;
 }
@@ -68,7 +70,7 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.output ?? 'pipe', options.output ?? 'pipe'],
     detached,
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
