@@ -61,7 +61,11 @@ async function startOptionalRedis(started: Started): Promise<string> {
 
 function describeServices({ postgres, redis }: Started): string {
   const db = postgres?.embedded ? `embedded PostgreSQL in ${postgres.dataDir} (port ${postgres.port})` : 'DATABASE_URL';
-  const cache = redis ? (redis.embedded ? `redis-server from PATH (port ${redis.port})` : 'REDIS_URL') : 'no Redis (tasks off)';
+  const cache = redis
+    ? redis.embedded
+      ? `redis-server from PATH (port ${redis.port})`
+      : 'REDIS_URL'
+    : 'no Redis (tasks off)';
   return `${db}, ${cache}; starting the SUT`;
 }
 
@@ -93,7 +97,9 @@ function stopAll(started: Started, sutCode: number | null): Promise<number> {
 /** A second Ctrl-C: SIGKILL every process group we started, wait briefly until they are gone, exit. */
 async function killAll(started: Started, signal: NodeJS.Signals): Promise<never> {
   say(`${signal} again: killing what is left`);
-  const groups = [started.sut?.pid, started.redis?.pid, started.postgres?.pid].filter((pid): pid is number => pid !== undefined && pid > 0);
+  const groups = [started.sut?.pid, started.redis?.pid, started.postgres?.pid].filter(
+    (pid): pid is number => pid !== undefined && pid > 0,
+  );
   for (const pgid of groups) {
     try {
       process.kill(-pgid, 'SIGKILL');
@@ -101,7 +107,10 @@ async function killAll(started: Started, signal: NodeJS.Signals): Promise<never>
       // already gone
     }
   }
-  for (const deadline = Date.now() + HURRY_WAIT_MS; Date.now() < deadline && groups.some((g) => groupMembers(g).length > 0); ) {
+  for (
+    const deadline = Date.now() + HURRY_WAIT_MS;
+    Date.now() < deadline && groups.some((g) => groupMembers(g).length > 0);
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   process.exit(SIGNAL_EXIT[signal] ?? 1); // the PostgreSQL handle's exit hook releases its folder lock

@@ -5,10 +5,7 @@ import { redactUrl } from '../lib/url.ts';
 export { redactUrl };
 
 export type ServiceErrorCode =
-  | 'LOADLAB_SERVICE_MISSING'
-  | 'LOADLAB_SERVICE_BUSY'
-  | 'LOADLAB_SERVICE_FAILED'
-  | 'LOADLAB_SERVICE_PORT_TAKEN';
+  'LOADLAB_SERVICE_MISSING' | 'LOADLAB_SERVICE_BUSY' | 'LOADLAB_SERVICE_FAILED' | 'LOADLAB_SERVICE_PORT_TAKEN';
 
 /** Every code and what it means; callers map all of them to exit code 3 (missing environment). */
 export const SERVICE_ERROR_CODES: Readonly<Record<ServiceErrorCode, { exitCode: number; meaning: string }>> = {

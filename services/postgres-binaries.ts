@@ -115,12 +115,19 @@ export async function prepareBinaries(options: {
   if (created > 0) options.log(`restored ${created} library links in ${nativeDir}/lib`);
   const version = await readVersion(packageRoot);
   const { runAs } = options;
-  if (runAs && !(isTraversableBy(nativeDir, runAs) && (await isExecutableBy(join(nativeDir, 'bin', 'postgres'), runAs)))) {
+  if (
+    runAs &&
+    !(isTraversableBy(nativeDir, runAs) && (await isExecutableBy(join(nativeDir, 'bin', 'postgres'), runAs)))
+  ) {
     const destination = join(options.copyRoot, `native-${basename(packageRoot)}-${version}`);
     await copyNativeDir(nativeDir, destination, options.log);
     nativeDir = destination;
   }
-  const binaries = { nativeDir, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
+  const binaries = {
+    nativeDir,
+    initdb: join(nativeDir, 'bin', 'initdb'),
+    postgres: join(nativeDir, 'bin', 'postgres'),
+  };
   await access(binaries.postgres, fsConstants.X_OK).catch((err: unknown) => {
     throw serviceMissing('postgres', `${binaries.postgres} is not executable`, err);
   });

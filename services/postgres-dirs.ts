@@ -17,7 +17,10 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../', import.meta.url)))
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
 function idOf(flag: '-u' | '-g', name: string): number {
-  return Number.parseInt(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), 10);
+  return Number.parseInt(
+    execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    10,
+  );
 }
 
 export function lookupUser(name: string): OsUser | null {
@@ -82,7 +85,11 @@ function makeSharedDir(path: string): void {
   mkdirSync(path, { recursive: true, mode: 0o755 });
   const st = statSync(path);
   if (st.uid !== process.getuid?.()) {
-    throw new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `${path} belongs to another user (uid ${st.uid}); remove it`);
+    throw new ServiceError(
+      'LOADLAB_SERVICE_FAILED',
+      'postgres',
+      `${path} belongs to another user (uid ${st.uid}); remove it`,
+    );
   }
   chmodSync(path, 0o755); // the umask may have narrowed it
 }

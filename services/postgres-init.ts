@@ -42,7 +42,11 @@ export async function ensureInitialised(
   }
   const empty = await isEmptyDir(dataDir);
   if (empty === false) {
-    throw new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `${dataDir} is not empty and not a PostgreSQL data folder`);
+    throw new ServiceError(
+      'LOADLAB_SERVICE_FAILED',
+      'postgres',
+      `${dataDir} is not empty and not a PostgreSQL data folder`,
+    );
   }
   if (empty) await rm(dataDir, { recursive: true });
   run.log(`initialising a new PostgreSQL ${binaries.majorVersion} data folder at ${dataDir}`);

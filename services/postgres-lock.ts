@@ -42,14 +42,17 @@ async function readOwnerPid(lockFile: string): Promise<number> {
 /** Marks our lock on `dataDir` as "stopping": a start meanwhile waits for it instead of failing busy. */
 export async function markLockStopping(dataDir: string): Promise<void> {
   const lockFile = `${dataDir}.lock`;
-  if ((await readOwnerPid(lockFile)) === process.pid) await appendFile(lockFile, `${STOPPING}\n`).catch(() => undefined);
+  if ((await readOwnerPid(lockFile)) === process.pid)
+    await appendFile(lockFile, `${STOPPING}\n`).catch(() => undefined);
 }
 
 /** Waits (bounded) while a live owner that said it is stopping holds the lock; true once it let go. */
 async function waitForStoppingOwner(lockFile: string, dataDir: string): Promise<boolean> {
   const owner = await readOwner(lockFile);
   if (!owner.stopping || owner.pid === process.pid || !isAlive(owner.pid)) return false;
-  process.stderr.write(`loadlab: waiting up to ${STOPPING_WAIT_MS / 1000} s for process ${owner.pid}, which is stopping, to release ${dataDir}\n`);
+  process.stderr.write(
+    `loadlab: waiting up to ${STOPPING_WAIT_MS / 1000} s for process ${owner.pid}, which is stopping, to release ${dataDir}\n`,
+  );
   for (const deadline = Date.now() + STOPPING_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
     const now = await readOwner(lockFile);
     if (now.pid !== owner.pid || !isAlive(owner.pid)) return true;
@@ -88,7 +91,11 @@ export async function acquireDirLock(dataDir: string): Promise<() => Promise<voi
     await unlink(lockFile).catch(() => undefined); // its owner died; retry
     await sleep(POLL_MS * Math.random()); // let a concurrent taker win cleanly
   }
-  throw new ServiceError('LOADLAB_SERVICE_BUSY', 'postgres', `could not take the lock ${lockFile}; remove it if no loadlab runs`);
+  throw new ServiceError(
+    'LOADLAB_SERVICE_BUSY',
+    'postgres',
+    `could not take the lock ${lockFile}; remove it if no loadlab runs`,
+  );
 }
 
 /**
@@ -115,7 +122,10 @@ export async function clearStalePostmaster(dataDir: string, log: (line: string) 
     );
   }
   log(`stopping orphaned PostgreSQL ${pid} left running on ${dataDir} by a process that died`);
-  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000]] as const) {
+  for (const [signal, waitMs] of [
+    ['SIGINT', 15_000],
+    ['SIGQUIT', 5_000],
+  ] as const) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -123,5 +133,9 @@ export async function clearStalePostmaster(dataDir: string, log: (line: string) 
     }
     if (await waitForExit(pid, waitMs)) return;
   }
-  throw new ServiceError('LOADLAB_SERVICE_BUSY', 'postgres', `orphaned PostgreSQL ${pid} on ${dataDir} does not stop; kill it`);
+  throw new ServiceError(
+    'LOADLAB_SERVICE_BUSY',
+    'postgres',
+    `orphaned PostgreSQL ${pid} on ${dataDir} does not stop; kill it`,
+  );
 }

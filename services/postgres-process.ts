@@ -38,12 +38,22 @@ export async function runInitdb(binaries: PgBinaries, args: string[], options: R
   const initdb = spawnOwned(binaries.initdb, args, owned);
   const [code, signal] = await initdb.exit;
   if (code === 0) return;
-  const reason = initdb.spawnError() ? `could not run: ${initdb.spawnError()!.message}` : `failed (${signal ?? `exit ${code}`})`;
-  const tail = initdb.lines().filter((l) => l.trim() !== '').slice(-15);
-  throw new ServiceError('LOADLAB_SERVICE_FAILED', 'postgres', `initdb ${reason}${tail.length ? `; it said:\n  ${tail.join('\n  ')}` : ''}`, {
-    outputTail: tail,
-    processExitCode: code,
-  });
+  const reason = initdb.spawnError()
+    ? `could not run: ${initdb.spawnError()!.message}`
+    : `failed (${signal ?? `exit ${code}`})`;
+  const tail = initdb
+    .lines()
+    .filter((l) => l.trim() !== '')
+    .slice(-15);
+  throw new ServiceError(
+    'LOADLAB_SERVICE_FAILED',
+    'postgres',
+    `initdb ${reason}${tail.length ? `; it said:\n  ${tail.join('\n  ')}` : ''}`,
+    {
+      outputTail: tail,
+      processExitCode: code,
+    },
+  );
 }
 
 /**

@@ -71,7 +71,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
   if (databaseUrl) {
     await checkReachable(databaseUrl, 'DATABASE_URL');
-    return { url: databaseUrl, embedded: false, initialised: false, markStopping: async () => undefined, stop: async () => undefined };
+    return {
+      url: databaseUrl,
+      embedded: false,
+      initialised: false,
+      markStopping: async () => undefined,
+      stop: async () => undefined,
+    };
   }
   return startEmbedded(options, env);
 }
@@ -119,10 +125,17 @@ async function startEmbedded(options: StartPostgresOptions, env: NodeJS.ProcessE
 
 function asServiceError(err: unknown, dataDir: string): ServiceError {
   if (err instanceof ServiceError && err.outputTail.length > 0) {
-    return new ServiceError(err.code, 'postgres', `PostgreSQL on ${dataDir}: ${err.message}`, { cause: err, outputTail: err.outputTail });
+    return new ServiceError(err.code, 'postgres', `PostgreSQL on ${dataDir}: ${err.message}`, {
+      cause: err,
+      outputTail: err.outputTail,
+    });
   }
   if (err instanceof ServiceError) return err;
-  return serviceMissing('postgres', `the embedded server on ${dataDir} could not start: ${(err as Error).message}`, err);
+  return serviceMissing(
+    'postgres',
+    `the embedded server on ${dataDir} could not start: ${(err as Error).message}`,
+    err,
+  );
 }
 
 function handleFor(parts: {
@@ -164,7 +177,6 @@ function handleFor(parts: {
   };
 }
 
-
 /** Another process can take the port between our probe and postgres' bind: retry on a new one. */
 async function startOnFreePort(
   binaries: PgBinaries,
@@ -178,6 +190,9 @@ async function startOnFreePort(
       args.push('-c', 'lc_messages=C', '-c', `max_connections=${options.maxConnections ?? 200}`);
       return { server: await startServer(binaries, args, run), port };
     },
-    { port: options.port, onRetry: (port) => run.log(`port ${port} was taken before postgres could bind it; retrying`) },
+    {
+      port: options.port,
+      onRetry: (port) => run.log(`port ${port} was taken before postgres could bind it; retrying`),
+    },
   );
 }

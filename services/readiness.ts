@@ -34,13 +34,18 @@ const TAIL_LINES = 15;
  * fails to spawn or times out is stopped and becomes a ServiceError quoting its last lines.
  * @example const redis = await startOwned('redis-server', args, { name: 'redis', ready: { probe, timeoutMs: 10_000 } });
  */
-export async function startOwned(command: string, args: readonly string[], options: StartOwnedOptions): Promise<OwnedChild> {
+export async function startOwned(
+  command: string,
+  args: readonly string[],
+  options: StartOwnedOptions,
+): Promise<OwnedChild> {
   const owned = spawnOwned(command, args, options);
   const { line, port, probe, timeoutMs } = options.ready;
   const deadline = Date.now() + timeoutMs;
   try {
     if (line) await owned.waitForLine(line, { timeoutMs });
-    if (port) await pollUntil(() => canConnect(port.host, port.port), deadline, owned, `${port.host}:${port.port} to accept`);
+    if (port)
+      await pollUntil(() => canConnect(port.host, port.port), deadline, owned, `${port.host}:${port.port} to accept`);
     if (probe) await pollUntil(probe, deadline, owned, 'its readiness probe to pass');
     return owned;
   } catch (err) {
@@ -50,8 +55,16 @@ export async function startOwned(command: string, args: readonly string[], optio
   }
 }
 
-function startFailure(options: StartOwnedOptions, owned: OwnedChild, err: Error, died: ExitStatus | null): ServiceError {
-  const tail = owned.lines().filter((l) => l.trim() !== '').slice(-TAIL_LINES);
+function startFailure(
+  options: StartOwnedOptions,
+  owned: OwnedChild,
+  err: Error,
+  died: ExitStatus | null,
+): ServiceError {
+  const tail = owned
+    .lines()
+    .filter((l) => l.trim() !== '')
+    .slice(-TAIL_LINES);
   const portTaken = options.portTaken !== undefined && tail.some((l) => options.portTaken!.test(l));
   const reason = owned.spawnError()
     ? `could not run: ${owned.spawnError()!.message}`
@@ -59,14 +72,24 @@ function startFailure(options: StartOwnedOptions, owned: OwnedChild, err: Error,
       ? `exited during start (${died[0] !== null ? `exit ${died[0]}` : died[1]})`
       : err.message;
   const said = tail.length ? `; it said:\n  ${tail.join('\n  ')}` : '';
-  return new ServiceError(portTaken ? 'LOADLAB_SERVICE_PORT_TAKEN' : 'LOADLAB_SERVICE_FAILED', options.name, `${options.name} ${reason}${said}`, {
-    cause: err,
-    outputTail: tail,
-    processExitCode: died?.[0] ?? null,
-  });
+  return new ServiceError(
+    portTaken ? 'LOADLAB_SERVICE_PORT_TAKEN' : 'LOADLAB_SERVICE_FAILED',
+    options.name,
+    `${options.name} ${reason}${said}`,
+    {
+      cause: err,
+      outputTail: tail,
+      processExitCode: died?.[0] ?? null,
+    },
+  );
 }
 
-async function pollUntil(check: () => Promise<boolean>, deadline: number, owned: OwnedChild, what: string): Promise<void> {
+async function pollUntil(
+  check: () => Promise<boolean>,
+  deadline: number,
+  owned: OwnedChild,
+  what: string,
+): Promise<void> {
   while (Date.now() < deadline) {
     if (owned.exited()) throw new Error('exited during start');
     if (await check()) return;
@@ -98,7 +121,11 @@ export async function withPortRetry<T>(
 }
 
 /** Resolves true once a TCP connection to host:port succeeds, false at the timeout or when `gaveUp()`. */
-export async function waitForPort(host: string, port: number, options: { timeoutMs: number; gaveUp?: () => boolean }): Promise<boolean> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  options: { timeoutMs: number; gaveUp?: () => boolean },
+): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline && !options.gaveUp?.()) {
     if (await canConnect(host, port)) return true;

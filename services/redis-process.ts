@@ -38,7 +38,12 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = PING_TIM
 export async function spawnRedisServer(
   binary: string,
   args: string[],
-  options: { port: number; /** Its working folder, removed by the watchdog if we die. */ dir: string; startTimeoutMs: number; log: (line: string) => void },
+  options: {
+    port: number;
+    /** Its working folder, removed by the watchdog if we die. */ dir: string;
+    startTimeoutMs: number;
+    log: (line: string) => void;
+  },
 ): Promise<RedisChild> {
   const owned = await startOwned(binary, args, {
     cwd: options.dir,

@@ -86,14 +86,22 @@ async function startEmbedded(
 /** Loopback only, no RDB or AOF (a benchmark queue is disposable), and BullMQ's required noeviction. */
 function serverArgs(port: number, dir: string): string[] {
   return [
-    '--port', String(port),
-    '--bind', HOST,
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--maxmemory-policy', 'noeviction',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--loglevel',
+    'warning',
   ];
 }
 
@@ -108,8 +116,6 @@ function startFailed(failure: ServiceError): ServiceError {
     outputTail: failure.outputTail,
   });
 }
-
-
 
 function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
   return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[redis] ${line}\n`) : () => undefined;

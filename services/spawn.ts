@@ -85,7 +85,8 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
   const watchdog = child.pid !== undefined && options.watchdog ? startWatchdog(child.pid, options.watchdog) : undefined;
   // Once the child is gone its pid may be reused: the guard must not signal a stranger.
   child.once('exit', () => watchdog?.kill('SIGKILL'));
-  const exited = () => child.exitCode !== null || child.signalCode !== null || (failedToSpawn !== undefined && child.pid === undefined);
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null || (failedToSpawn !== undefined && child.pid === undefined);
   const killGroup = (signal: NodeJS.Signals) => {
     if (child.pid !== undefined) signalQuietly(detached ? -child.pid : child.pid, signal);
   };
@@ -100,12 +101,20 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
     exited,
     spawnError: () => failedToSpawn,
     killGroup,
-    stop: (signal, timeoutMs) => (stopping ??= stopChild({ child, exit, exited, killGroup, detached, watchdog }, signal, timeoutMs)),
+    stop: (signal, timeoutMs) =>
+      (stopping ??= stopChild({ child, exit, exited, killGroup, detached, watchdog }, signal, timeoutMs)),
   };
 }
 
 async function stopChild(
-  owned: { child: ChildProcess; exit: Promise<ExitStatus>; exited: () => boolean; killGroup: (s: NodeJS.Signals) => void; detached: boolean; watchdog?: ChildProcess },
+  owned: {
+    child: ChildProcess;
+    exit: Promise<ExitStatus>;
+    exited: () => boolean;
+    killGroup: (s: NodeJS.Signals) => void;
+    detached: boolean;
+    watchdog?: ChildProcess;
+  },
   signal: NodeJS.Signals,
   timeoutMs: number,
 ): Promise<ExitStatus> {
@@ -171,7 +180,10 @@ function collectLines(child: ChildProcess, onLine?: (line: string) => void): Lin
           clearTimeout(timer);
           settle();
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no ${count}× ${pattern} within ${timeoutMs} ms`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`no ${count}× ${pattern} within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
         watchers.add(check);
         void exit.then(() => {
           gone = true;

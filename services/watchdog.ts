@@ -23,15 +23,18 @@ export interface WatchdogOptions {
  */
 export function startWatchdog(pid: number, options: WatchdogOptions = {}): ChildProcess {
   const target = options.group ? `-${pid}` : String(pid);
-  const killAfterSec = options.killAfterMs === undefined ? '' : String(Math.max(1, Math.ceil(options.killAfterMs / 1000)));
+  const killAfterSec =
+    options.killAfterMs === undefined ? '' : String(Math.max(1, Math.ceil(options.killAfterMs / 1000)));
   const script = [
     'read _ignored',
+    // Alive and not a zombie: under an init that does not reap, a dead child stays a zombie forever.
+    'alive() { kill -0 "$1" 2>/dev/null && ! grep -q ") Z " "/proc/$1/stat" 2>/dev/null; }',
     // $2: comm guard; $3: signal; $4: target (pid or -pgid); $5: SIGKILL delay (s); $6: folder to remove
     '[ -z "$2" ] || [ ! -r "/proc/$1/comm" ] || [ "$(cat "/proc/$1/comm")" = "$2" ] || exit 0',
     'kill -s "$3" -- "$4" 2>/dev/null',
-    'if [ -n "$5" ]; then i=0; while kill -0 -- "$4" 2>/dev/null && [ "$i" -lt "$5" ]; do sleep 1; i=$((i+1)); done;',
+    'if [ -n "$5" ]; then i=0; while alive "$1" && [ "$i" -lt "$5" ]; do sleep 1; i=$((i+1)); done;',
     '  kill -s KILL -- "$4" 2>/dev/null; fi',
-    'if [ -n "$6" ]; then i=0; while kill -0 "$1" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.2; i=$((i+1)); done; rm -rf "$6"; fi',
+    'if [ -n "$6" ]; then i=0; while alive "$1" && [ "$i" -lt 50 ]; do sleep 0.2; i=$((i+1)); done; rm -rf "$6"; fi',
   ].join('\n');
   const signal = (options.signal ?? 'SIGTERM').replace(/^SIG/, ''); // sh's kill -s takes "TERM"
   const args = [String(pid), options.commandName ?? '', signal, target, killAfterSec, options.removeDir ?? ''];

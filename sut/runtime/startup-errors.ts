@@ -19,7 +19,9 @@ export function databaseUrlMissing(): StartupEnvironmentError {
 }
 
 export function databaseUnreachable(url: string, reason: string, cause?: unknown): StartupEnvironmentError {
-  return new StartupEnvironmentError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${reason}; ${GET_POSTGRES}`, { cause });
+  return new StartupEnvironmentError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${reason}; ${GET_POSTGRES}`, {
+    cause,
+  });
 }
 
 export function portInUse(host: string, port: number): StartupEnvironmentError {

@@ -105,7 +105,9 @@ describe('startPostgres (embedded)', () => {
 
   it('stops the server when its owner is killed with SIGKILL (watchdog)', async () => {
     const fixture = new URL('./fixtures/hold-postgres.ts', import.meta.url).pathname;
-    const owner = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
     const { pid, port } = JSON.parse(line) as { pid: number; port: number };
     expect(isProcessAlive(pid)).toBe(true);
@@ -146,7 +148,9 @@ describe('startPostgres (embedded)', () => {
 
 describe('startPostgres failures', () => {
   it('an unreachable DATABASE_URL is a LOADLAB_SERVICE_MISSING error naming the three ways out', async () => {
-    const error = await startPostgres({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x' }).catch((err: unknown) => err);
+    const error = await startPostgres({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x' }).catch(
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toMatchObject({ code: 'LOADLAB_SERVICE_MISSING', exitCode: 3 });
     const { message } = error as ServiceError;

@@ -75,7 +75,10 @@ describe.skipIf(needsBinary)('startRedis with redis-server from PATH', () => {
     const exited = new Promise((resolve) => parent.once('exit', resolve));
     try {
       const [line] = await Promise.race([
-        createInterface({ input: parent.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]),
+        createInterface({ input: parent.stdout! })
+          [Symbol.asyncIterator]()
+          .next()
+          .then((r) => [r.value as string]),
         exited.then(() => ['']),
       ]);
       const { pid, port, dataDir } = JSON.parse(line!) as { pid: number; port: number; dataDir: string };

@@ -17,7 +17,7 @@ const STUBBORN = `
 `;
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -39,7 +39,10 @@ describe('spawnOwned', () => {
   });
 
   it('waitForLine counts matches after a cursor, and rejects when the child exits first', async () => {
-    const owned = spawnOwned(process.execPath, ['-e', "for (const n of [1, 2, 3]) console.log('tick ' + n); console.error('done')"]);
+    const owned = spawnOwned(process.execPath, [
+      '-e',
+      "for (const n of [1, 2, 3]) console.log('tick ' + n); console.error('done')",
+    ]);
     await owned.waitForLine(/^done$/);
     expect(await owned.waitForLine(/^tick/, { count: 3 })).toBe('tick 3');
     expect(await owned.waitForLine(/^tick/, { from: 1 })).toBe('tick 2');
@@ -56,10 +59,19 @@ describe('spawnOwned', () => {
   });
 
   it('the watchdog ends the child when its owner is killed with SIGKILL', async () => {
-    const owner = spawn(process.execPath, ['--import', 'tsx', '-e', `
+    const owner = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
       import { spawnOwned } from ${JSON.stringify(new URL('../../services/spawn.ts', import.meta.url).pathname)};
       const owned = spawnOwned(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { watchdog: { group: true, killAfterMs: 1000 } });
-      console.log(owned.pid); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      console.log(owned.pid); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
     const pid = Number(line);
     expect(isAlive(pid)).toBe(true);
@@ -70,10 +82,14 @@ describe('spawnOwned', () => {
 
 describe('startOwned', () => {
   it('resolves once the ready line is printed', async () => {
-    const owned = await startOwned(process.execPath, ['-e', "setTimeout(() => console.log('ready now'), 50); setInterval(() => {}, 1000)"], {
-      name: 'fixture',
-      ready: { line: /ready now/, timeoutMs: 5_000 },
-    });
+    const owned = await startOwned(
+      process.execPath,
+      ['-e', "setTimeout(() => console.log('ready now'), 50); setInterval(() => {}, 1000)"],
+      {
+        name: 'fixture',
+        ready: { line: /ready now/, timeoutMs: 5_000 },
+      },
+    );
     expect(owned.exited()).toBe(false);
     expect(await owned.stop('SIGTERM', 1_000)).toEqual([null, 'SIGTERM']);
   });
@@ -84,7 +100,12 @@ describe('startOwned', () => {
       ready: { line: /never/, timeoutMs: 5_000 },
     }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'LOADLAB_SERVICE_FAILED', service: 'fixture', processExitCode: 3, outputTail: ['no config here'] });
+    expect(error).toMatchObject({
+      code: 'LOADLAB_SERVICE_FAILED',
+      service: 'fixture',
+      processExitCode: 3,
+      outputTail: ['no config here'],
+    });
     expect((error as Error).message).toMatch(/^fixture exited during start \(exit 3\); it said:\n {2}no config here$/);
   });
 
@@ -95,7 +116,10 @@ describe('startOwned', () => {
       ready: { port: { host: '127.0.0.1', port: 1 }, timeoutMs: 300 },
     }).catch((err: unknown) => err);
     holder.close();
-    expect(error).toMatchObject({ code: 'LOADLAB_SERVICE_FAILED', message: expect.stringMatching(/did not become ready/) });
+    expect(error).toMatchObject({
+      code: 'LOADLAB_SERVICE_FAILED',
+      message: expect.stringMatching(/did not become ready/),
+    });
     expect(isAlive(Number((error as ServiceError).outputTail[0]))).toBe(false);
   });
 });

@@ -102,13 +102,15 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('builds the SUT image with npm ci and runs the same entry point as npm start', () => {
+  it('builds the SUT image with npm ci and runs the entry point that npm start\'s launcher runs', () => {
     const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "sut/main.ts"]');
     const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: { start: string } };
-    expect(pkg.scripts.start).toBe('node --import tsx sut/main.ts');
+    // npm start runs the launcher (embedded services, then sut/main.ts); compose provides the services.
+    expect(pkg.scripts.start).toBe('exec node --import tsx services/dev-launcher.ts');
+    expect(readFileSync(root('services/dev-launcher.ts'), 'utf8')).toContain("'../sut/main.ts'");
   });
 });
 
