@@ -1,6 +1,6 @@
 // loadlab's command line: argv → command → exit code; the one place that catches errors and exits.
 import { pathToFileURL } from 'node:url';
-import { EXIT, LoadlabError, UsageError, type ExitCode } from './errors.ts';
+import { ERRORS, EXIT, LoadlabError, UsageError, type ErrorCode, type ExitCode } from './errors.ts';
 import { createProcessIO, type CommandIO } from './io.ts';
 import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
@@ -45,8 +45,9 @@ export async function main(argv: string[], io: CommandIO = createProcessIO()): P
       io.stderr.write(`loadlab: ${error.message} [${error.code}]\n`);
       return error.exitCode;
     }
-    io.stderr.write(`loadlab: internal error [LOADLAB_INTERNAL]: ${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.internal;
+    const internal: ErrorCode = 'LOADLAB_INTERNAL';
+    io.stderr.write(`loadlab: internal error [${internal}]: ${(error as Error)?.stack ?? String(error)}\n`);
+    return ERRORS[internal].exit;
   }
 }
 

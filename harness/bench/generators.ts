@@ -8,7 +8,7 @@ import { findOnPath } from '../../lib/host.ts';
 import { createRandom } from '../../lib/random.ts';
 import { spawnOwned } from '../../services/spawn.ts';
 import { track, untrack } from '../env/processes.ts';
-import { EnvironmentError, EXIT, LoadlabError } from '../errors.ts';
+import { EnvironmentError, GeneratorError, InternalError } from '../errors.ts';
 
 /** Distributions put nginx (and sometimes other tools) in sbin, outside a user's PATH. */
 const SBIN_FOLDERS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -55,14 +55,14 @@ export async function measureWrk(
   const args = ['-t1', `-c${spec.connections}`, `-d${wholeSeconds(spec.durationSec)}s`];
   if (spec.randomIds) {
     if (!scriptDir)
-      throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, 'wrk with random ids needs a script folder');
+      throw new InternalError('wrk with random ids needs a script folder');
     const script = join(scriptDir, 'random-ids.lua');
     await writeFile(script, renderRandomIdsScript(spec.randomIds));
     args.push('-s', script);
   }
   const { output } = await runToEnd('wrk', pinned(tasksetPath, spec.cpu, [wrkPath, ...args, spec.url]));
   const rps = parseWrkRps(output);
-  if (rps === undefined) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `wrk printed no rate: ${output}`);
+  if (rps === undefined) throw new GeneratorError(`wrk printed no rate: ${output}`);
   const problems = /Non-2xx or 3xx responses: \d+|Socket errors: .*/.exec(output)?.[0];
   return problems ? { rps, problems } : { rps };
 }
@@ -72,7 +72,7 @@ export async function measureAutocannonCli(spec: LoadSpec, tasksetPath: string |
   const args = ['-c', String(spec.connections), '-d', String(wholeSeconds(spec.durationSec)), '-j', spec.url];
   const { output } = await runToEnd('autocannon', pinned(tasksetPath, spec.cpu, [AUTOCANNON_BIN, ...args]));
   const json = output.split('\n').find((line) => line.startsWith('{'));
-  if (!json) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `autocannon printed no JSON: ${output}`);
+  if (!json) throw new GeneratorError(`autocannon printed no JSON: ${output}`);
   const result = JSON.parse(json) as {
     requests: { total: number };
     duration: number;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LISTENING, NODE_LINE, PORT_IN_USE, RELOAD_ENDED, RELOAD_STOPPED, SUT_EXIT } from '../../lib/sut-protocol.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { childPids, commandName, startOwned, withPortRetry, type OwnedChild } from '../../services/spawn.ts';
-import { EnvironmentError, LoadlabError, UsageError, EXIT } from '../errors.ts';
+import { EnvironmentError, SutFailedError, UsageError, type LoadlabError } from '../errors.ts';
 import { track, untrack } from './processes.ts';
 
 const MAIN = fileURLToPath(new URL('../../sut/main.ts', import.meta.url));
@@ -108,11 +108,11 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
   let stopping: Promise<void> | undefined;
   const workerPids = () => childPids(owned.pid).filter((pid) => commandName(pid) === 'node');
   const reloadOnce = async () => {
-    if (owned.exited()) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `SUT ${info.nodeId} is not running; cannot reload`);
+    if (owned.exited()) throw new SutFailedError(`SUT ${info.nodeId} is not running; cannot reload`);
     const from = owned.lineCount();
     process.kill(owned.pid, 'SIGHUP');
     const line = await owned.waitForLine(RELOAD_ENDED, { from, timeoutMs: RELOAD_TIMEOUT_MS });
-    if (RELOAD_STOPPED.test(line)) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `SUT ${info.nodeId}: ${line}`);
+    if (RELOAD_STOPPED.test(line)) throw new SutFailedError(`SUT ${info.nodeId}: ${line}`);
   };
   return {
     url: info.url,
@@ -146,5 +146,5 @@ function startFailure(err: ServiceError): LoadlabError {
   const message = `the SUT did not start (${reason}); it said:\n  ${said || '(nothing)'}`;
   if (code === SUT_EXIT.environment || err.code === 'LOADLAB_SERVICE_PORT_TAKEN') return new EnvironmentError(message);
   if (code === SUT_EXIT.config) return new UsageError(message);
-  return new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, message);
+  return new SutFailedError(message);
 }

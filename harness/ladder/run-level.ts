@@ -1,6 +1,6 @@
 // Runs one level end to end: start its deployment, (chaos), measure, judge, stop — everything started is stopped, also on failure.
 import { withCleanup } from '../env/processes.ts';
-import { EXIT, LoadlabError } from '../errors.ts';
+import { ChaosError } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../report/model.ts';
 import type { LevelFigures } from '../report/figures.ts';
@@ -38,7 +38,7 @@ export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelConte
     ctx.io.stderr.write(`${def.key}: starting ${s.target ? `against ${s.target}` : 'its deployment'}…\n`);
     const dep = await startDeployment(s, def.deploy(s));
     ctx.io.stderr.write(`${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
-    if (s.chaos === 'fail') throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `${def.key}: --chaos fail: failing on purpose after the deployment started`);
+    if (s.chaos === 'fail') throw new ChaosError(`${def.key}: --chaos fail: failing on purpose after the deployment started`);
     const hooks = def.prepare ? await def.prepare(dep, s, ctx) : {};
     const measured = await measureLevel(dep, s, {
       ...hooks,

@@ -1,7 +1,7 @@
 // Finishing a run, the same for every command: assemble run.json, validate it against its schema, write the
 // result files, print the summary on stderr (and run.json alone on stdout with --json); the checks set the exit code.
 import type { CommandIO } from '../io.ts';
-import { EXIT, LoadlabError, type ExitCode } from '../errors.ts';
+import { EXIT, InternalError, type ExitCode } from '../errors.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { collectEnvironment, createRunId } from '../report/environment.ts';
 import type { CheckReport, KpiRow, RunJson, SeriesRow } from '../report/model.ts';
@@ -47,7 +47,7 @@ export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date(
     kpiRows: i.kpiRows,
   });
   const problems = validateRunJson(run);
-  if (problems.length) throw new LoadlabError('LOADLAB_INTERNAL', EXIT.internal, `run.json does not match its schema: ${problems.join('; ')}`);
+  if (problems.length) throw new InternalError(`run.json does not match its schema: ${problems.join('; ')}`);
   const summary = renderSummary(run);
   const rendered = i.render?.(run) ?? {};
   const written = writeRun(i.outDir, run, {
