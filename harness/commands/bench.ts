@@ -1,7 +1,7 @@
 // `loadlab bench overhead|engine|workers`: options as data, run one bench, judge its figures, and finish the run
 // (run.json, kpi.md) like every other command; the exit code goes back to the CLI.
 import { redactUrl } from '../../lib/url.ts';
-import { parseOptions, renderUsage, type OptionSpec, type ParsedOptions } from './args.ts';
+import { parseOptions, renderUsage, type OptionSpec, type ParsedOptions } from '../run/args.ts';
 import { runEngineBench } from '../bench/engine.ts';
 import { ENGINE_GOALS, judgeEngine, judgeOverhead, judgeWorkers } from '../bench/judge.ts';
 import { runOverheadBench } from '../bench/overhead.ts';

@@ -1,5 +1,5 @@
 // `loadlab level0`…`level4`, `all`, `cache`, `stress`, `knee`: run the scaling ladder (or one bench), write results, return the exit code.
-import { parseOptions, renderUsage } from './args.ts';
+import { parseOptions, renderUsage } from '../run/args.ts';
 import type { ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../report/model.ts';
@@ -14,7 +14,7 @@ import { LEVEL1 } from '../ladder/level1.ts';
 import { LEVEL2 } from '../ladder/level2.ts';
 import { LEVEL3 } from '../ladder/level3.ts';
 import { LEVEL4 } from '../ladder/level4.ts';
-import type { OptionSpec, ParsedOptions } from './args.ts';
+import type { OptionSpec, ParsedOptions } from '../run/args.ts';
 import { runCacheBench, runKneeBench, runStressBench, type AnalysisRun } from '../ladder/analyses.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { DEFAULT_SLO } from '../ladder/stress.ts';

@@ -1,5 +1,5 @@
 // `loadlab run`: verify the target, run the planned phases, judge thresholds, write results, return the exit code.
-import { parseOptions, renderUsage } from './args.ts';
+import { parseOptions, renderUsage } from '../run/args.ts';
 import { createRunConfig, describeConfig, RUN_OPTIONS } from '../run/config.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';

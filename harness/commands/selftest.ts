@@ -1,5 +1,5 @@
 // `loadlab selftest`: both engines against the oracle; prints expected vs measured and fails on any disagreement.
-import { parseOptions, renderUsage, type OptionSpec } from './args.ts';
+import { parseOptions, renderUsage, type OptionSpec } from '../run/args.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import { renderTable } from '../report/summary.ts';

@@ -2,7 +2,6 @@
 import { startServices } from './services.ts';
 import { startSut, type SutHandle } from './sut.ts';
 import { startLoadBalancer } from './lb.ts';
-import type { LevelSettings } from '../run/ladder-config.ts';
 
 /** Where a level sends its load: a deployment loadlab started, or one given with --target. */
 export interface Deployment {
@@ -11,6 +10,18 @@ export interface Deployment {
   sutPids: number[];
   /** e.g. "1 worker, cache on" or "--target http://…". */
   description: string;
+}
+
+/** What a deployment needs from the command's settings (the level settings satisfy it). */
+export interface DeployOptions {
+  /** A running deployment to use instead of starting one. */
+  target?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  adminToken: string;
+  /** Extra SUT environment (`--sut-env`); wins over the level's own. */
+  sutEnv: Record<string, string>;
+  lb: 'nginx' | 'haproxy';
 }
 
 export interface DeploySpec {
@@ -29,7 +40,7 @@ export interface StartedDeployment extends Deployment {
 }
 
 /** Starts what the spec needs; everything is tracked by env/processes.ts, so a failure midway is cleaned up by the caller's withCleanup. */
-export async function startDeployment(s: LevelSettings, spec: DeploySpec): Promise<StartedDeployment> {
+export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promise<StartedDeployment> {
   if (s.target) return useTarget(s.target);
   const services = await startServices({ databaseUrl: s.databaseUrl, redisUrl: s.redisUrl, needRedis: spec.needRedis });
   const stops: Array<() => Promise<void>> = [() => services.stop()];

@@ -1,6 +1,6 @@
 // The `run` command's options as data, and their validation into one frozen RunConfig.
 import { UsageError } from '../errors.ts';
-import type { OptionSpec, ParsedOptions } from '../commands/args.ts';
+import type { OptionSpec, ParsedOptions } from './args.ts';
 import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { parseTarget, type Target } from './targets.ts';

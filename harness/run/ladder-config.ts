@@ -1,7 +1,7 @@
 // The bench commands' options as data, and their validation into one frozen LevelSettings.
 import { checkHttpUrl } from './config.ts';
 import { availableParallelism } from 'node:os';
-import type { OptionSpec, ParsedOptions } from '../commands/args.ts';
+import type { OptionSpec, ParsedOptions } from './args.ts';
 import { UsageError } from '../errors.ts';
 import type { KpiTargets } from '../report/kpi-table.ts';
 import { parseKpiTargets } from './targets.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../../../harness/commands/args.ts';
+import { parseOptions } from '../../../harness/run/args.ts';
 import { createRunConfig, describeConfig, RUN_OPTIONS } from '../../../harness/run/config.ts';
 
 const configOf = (...argv: string[]) => createRunConfig(parseOptions(['--target', 'http://127.0.0.1:1', '--rate', '5', ...argv], RUN_OPTIONS));

@@ -13,7 +13,7 @@ import {
 } from '../../../harness/run/targets.ts';
 import { createRunConfig, RUN_OPTIONS } from '../../../harness/run/config.ts';
 import { BENCH_OPTIONS, createLevelSettings } from '../../../harness/run/ladder-config.ts';
-import { parseOptions } from '../../../harness/commands/args.ts';
+import { parseOptions } from '../../../harness/run/args.ts';
 import { EXIT, ThresholdError } from '../../../harness/errors.ts';
 
 describe('parseTarget: values are stored in one canonical unit per metric', () => {
