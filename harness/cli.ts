@@ -4,7 +4,7 @@ import { ERRORS, EXIT, LoadlabError, UsageError, type ErrorCode, type ExitCode }
 import { createProcessIO, type CommandIO } from './io.ts';
 import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
-import { BENCH_COMMANDS, BENCH_SUMMARIES } from './commands/ladder.ts';
+import { LADDER_COMMANDS, LADDER_SUMMARIES } from './commands/ladder.ts';
 import { benchCommand, benchUsageFor, BENCH_SUMMARY, BENCH_USAGE } from './commands/bench.ts';
 
 interface Command {
@@ -17,11 +17,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, run: runCommand },
   selftest: { usage: SELFTEST_USAGE, run: selftestCommand },
-  ...BENCH_COMMANDS,
+  ...LADDER_COMMANDS,
   bench: { usage: BENCH_USAGE, usageFor: benchUsageFor, run: benchCommand },
 };
 
-const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...BENCH_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), `  bench     ${BENCH_SUMMARY}`, '', 'loadlab <command> --help shows its options.'].join('\n');
+const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...LADDER_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), `  bench     ${BENCH_SUMMARY}`, '', 'loadlab <command> --help shows its options.'].join('\n');
 
 /** Runs one command line; never exits, never throws: returns the exit code. */
 export async function main(argv: string[], io: CommandIO = createProcessIO()): Promise<ExitCode> {

@@ -1,11 +1,11 @@
-// `loadlab level0`…`level4`, `all`, `cache`, `stress`, `knee`: run the scaling ladder (or one bench), write results, return the exit code.
+// `loadlab level0`…`level4`, `all`, `cache`, `stress`, `knee`: run the scaling ladder (or one analysis), write results, return the exit code.
 import { parseOptions, renderUsage } from '../run/args.ts';
 import type { ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { renderSeriesCsv } from '../report/series.ts';
 import { finishRun } from '../run/finish.ts';
-import { BENCH_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
+import { LADDER_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
 import { analysisInputs, buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
 import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
 import type { LevelRun } from '../ladder/level.ts';
@@ -15,13 +15,13 @@ import { LEVEL2 } from '../ladder/level2.ts';
 import { LEVEL3 } from '../ladder/level3.ts';
 import { LEVEL4 } from '../ladder/level4.ts';
 import type { OptionSpec, ParsedOptions } from '../run/args.ts';
-import { runCacheBench, runKneeBench, runStressBench, type AnalysisRun } from '../ladder/analyses.ts';
+import { runCacheAnalysis, runKneeAnalysis, runStressAnalysis, type AnalysisRun } from '../ladder/analyses.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { DEFAULT_SLO } from '../ladder/stress.ts';
 import { DEFAULT_KNEE } from '../ladder/knee.ts';
 import { appendQueueColumns, type QueueDepth } from '../ladder/queue.ts';
 
-interface BenchCommand {
+interface LadderCommand {
   usage: string;
   run(argv: string[], io: CommandIO): Promise<ExitCode>;
 }
@@ -59,17 +59,17 @@ const KNEE_OPTIONS: OptionSpec[] = [
   PATH_OPTION,
 ];
 
-type Bench = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<AnalysisRun>;
+type Analysis = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<AnalysisRun>;
 
 const stepSec = (s: LevelSettings, o: ParsedOptions) => (o['step-duration'] as number | undefined) ?? (s.quick ? 3 : 10);
 
-const BENCHES: Record<string, { summary: string; options: OptionSpec[]; run: Bench }> = {
-  cache: { summary: 'cold vs warm cache: flush, run, run again; speed-up and hit rates', options: [], run: (s, _o, io, series) => runCacheBench(s, io, series) },
+const ANALYSES: Record<string, { summary: string; options: OptionSpec[]; run: Analysis }> = {
+  cache: { summary: 'cold vs warm cache: flush, run, run again; speed-up and hit rates', options: [], run: (s, _o, io, series) => runCacheAnalysis(s, io, series) },
   stress: {
     summary: 'search the arrival rate for the highest rate meeting the SLO',
     options: STRESS_OPTIONS,
     run: (s, o, io, series) =>
-      runStressBench(
+      runStressAnalysis(
         s,
         { errorRatePct: o['slo-error-rate'] as number, p99Ms: (o['slo-p99'] as number) * 1000 },
         { ...(o['start-rate'] !== undefined ? { startRps: o['start-rate'] as number } : {}), maxRps: o['max-rate'] as number, precision: o.precision as number, minRps: 1 },
@@ -82,42 +82,42 @@ const BENCHES: Record<string, { summary: string; options: OptionSpec[]; run: Ben
   knee: {
     summary: 'closed-model concurrency sweep 1, 2, 4, … to the knee',
     options: KNEE_OPTIONS,
-    run: (s, o, io, series) => runKneeBench(s, { maxConnections: o['max-connections'] as number, minGainPct: o['min-gain'] as number }, stepSec(s, o), o.path as string | undefined, io, series),
+    run: (s, o, io, series) => runKneeAnalysis(s, { maxConnections: o['max-connections'] as number, minGainPct: o['min-gain'] as number }, stepSec(s, o), o.path as string | undefined, io, series),
   },
 };
 
-export const BENCH_COMMANDS: Record<string, BenchCommand> = {
+export const LADDER_COMMANDS: Record<string, LadderCommand> = {
   ...Object.fromEntries(
     Object.entries(LADDERS).map(([name, ladder]) => [
       name,
-      { usage: renderUsage(name, ladder.summary, BENCH_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io) },
+      { usage: renderUsage(name, ladder.summary, LADDER_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io) },
     ]),
   ),
   ...Object.fromEntries(
-    Object.entries(BENCHES).map(([name, bench]) => [
+    Object.entries(ANALYSES).map(([name, analysis]) => [
       name,
-      { usage: renderUsage(name, bench.summary, [...BENCH_OPTIONS, ...bench.options]), run: (argv: string[], io: CommandIO) => runBench(name, bench, argv, io) },
+      { usage: renderUsage(name, analysis.summary, [...LADDER_OPTIONS, ...analysis.options]), run: (argv: string[], io: CommandIO) => runAnalysisCommand(name, analysis, argv, io) },
     ]),
   ),
 };
 
-export const BENCH_SUMMARIES: [string, string][] = [...Object.entries(LADDERS), ...Object.entries(BENCHES)].map(([name, l]) => [name, l.summary]);
+export const LADDER_SUMMARIES: [string, string][] = [...Object.entries(LADDERS), ...Object.entries(ANALYSES)].map(([name, l]) => [name, l.summary]);
 
-export function parseBenchSettings(argv: string[], extra: OptionSpec[] = []): { settings: Readonly<LevelSettings>; options: ParsedOptions } {
-  const options = parseOptions(argv, [...BENCH_OPTIONS, ...extra, ...HIDDEN_OPTIONS]);
+export function parseLadderSettings(argv: string[], extra: OptionSpec[] = []): { settings: Readonly<LevelSettings>; options: ParsedOptions } {
+  const options = parseOptions(argv, [...LADDER_OPTIONS, ...extra, ...HIDDEN_OPTIONS]);
   return { settings: createLevelSettings(options), options };
 }
 
-async function runBench(name: string, bench: (typeof BENCHES)[string], argv: string[], io: CommandIO): Promise<ExitCode> {
-  const { settings, options } = parseBenchSettings(argv, bench.options);
+async function runAnalysisCommand(name: string, analysis: (typeof ANALYSES)[string], argv: string[], io: CommandIO): Promise<ExitCode> {
+  const { settings, options } = parseLadderSettings(argv, analysis.options);
   const startedAt = new Date();
   const series: SeriesRow[] = [];
-  const outcome = await bench.run(settings, options, io, series);
+  const outcome = await analysis.run(settings, options, io, series);
   return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io);
 }
 
 async function runLadder(name: string, all: LevelDefinition[], baselines: string[], argv: string[], io: CommandIO): Promise<ExitCode> {
-  const { settings } = parseBenchSettings(argv);
+  const { settings } = parseLadderSettings(argv);
   const levels = settings.target ? all.filter((def) => !baselines.includes(def.key)) : all;
   const startedAt = new Date();
   const series: SeriesRow[] = [];

@@ -50,7 +50,7 @@ function withDeployment<T>(s: LevelSettings, spec: DeploySpec, scenario: Scenari
 }
 
 /** --path turns a stress or knee run into an ad-hoc GET of that path (any HTTP server); else the standard mix. */
-export function benchScenario(path: string | undefined): Scenario {
+export function analysisScenario(path: string | undefined): Scenario {
   return path ? createAdHocScenario({ method: 'GET', path }) : createStandardMix();
 }
 
@@ -59,7 +59,7 @@ const COOLDOWN_MS = 1_000;
 
 const productionSpec = (s: LevelSettings): DeploySpec => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on' } });
 
-export async function runCacheBench(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<AnalysisRun> {
+export async function runCacheAnalysis(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<AnalysisRun> {
   const workers = s.workersGiven ? s.workers : 1;
   const scenario = createCachedRead(CACHE_ID_RANGE);
   return withDeployment(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
@@ -83,7 +83,7 @@ export async function runCacheBench(s: LevelSettings, io: CommandIO, series: Ser
   });
 }
 
-export async function runStressBench(
+export async function runStressAnalysis(
   s: LevelSettings,
   slo: Slo,
   search: Omit<SearchOptions, 'startRps'> & { startRps?: number },
@@ -92,7 +92,7 @@ export async function runStressBench(
   io: CommandIO,
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
-  return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+  return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'stress warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     let startRps = search.startRps;
     if (startRps === undefined) {
@@ -117,7 +117,7 @@ export async function runStressBench(
   });
 }
 
-export async function runKneeBench(
+export async function runKneeAnalysis(
   s: LevelSettings,
   o: KneeOptions,
   stepSec: number,
@@ -125,7 +125,7 @@ export async function runKneeBench(
   io: CommandIO,
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
-  return withDeployment(s, productionSpec(s), benchScenario(path), io, series, async ({ dep, run }) => {
+  return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
     const phases: PhaseResult[] = [await run({ name: 'knee warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
     const steps: KneeStep[] = [];
     for (let c = nextConnections(steps, o); c !== undefined; c = nextConnections(steps, o)) {

@@ -4,7 +4,7 @@ import type { CacheFigures, CacheRunFigures } from '../report/figures.ts';
 import type { Phase } from '../run/plan.ts';
 import { EnvironmentError } from '../errors.ts';
 
-/** Reads fall on ids 1..this; the SUT started for the bench holds them all (CACHE_MAX), so a warm run can hit every one. */
+/** Reads fall on ids 1..this; the SUT started for the analysis holds them all (CACHE_MAX), so a warm run can hit every one. */
 export const CACHE_ID_RANGE = 10_000;
 /** A miss pays a simulated upstream (the SUT's LATENCY), which is what the cache is there to hide; --sut-env LATENCY=none removes it. */
 export const CACHE_LATENCY = 'uniform:20-80';
@@ -33,7 +33,7 @@ export function hitRatePct(before: CacheCounters, after: CacheCounters): number 
 
 export async function scrapeCacheCounters(baseUrl: string): Promise<CacheCounters> {
   const res = await fetch(new URL('/metrics', baseUrl), { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new EnvironmentError(`${baseUrl}/metrics answered ${res.status}: the cache bench needs the SUT's metrics`);
+  if (!res.ok) throw new EnvironmentError(`${baseUrl}/metrics answered ${res.status}: the cache analysis needs the SUT's metrics`);
   return parseCacheCounters(await res.text());
 }
 
@@ -55,7 +55,7 @@ export interface CacheRun {
   hitRatePct: number | null;
 }
 
-/** How the cache bench ran, for the method line. */
+/** How the cache analysis ran, for the method line. */
 export type CacheSetup = Pick<CacheFigures, 'deployment' | 'workersGiven' | 'runSec' | 'connections'>;
 
 /** The speed-ups of p50 and throughput, and whether the warm run hit the cache more than the cold one (pure). */

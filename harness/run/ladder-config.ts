@@ -12,7 +12,7 @@ export const DURATIONS = {
   quick: { warmupSec: 2, closedSec: 4, openSec: 4 },
 } as const;
 
-export const BENCH_OPTIONS: OptionSpec[] = [
+export const LADDER_OPTIONS: OptionSpec[] = [
   { name: 'target', type: 'string', valueName: 'URL', description: 'use this running deployment instead of starting one (no start/stop)' },
   { name: 'quick', type: 'boolean', description: `short phases (${DURATIONS.quick.warmupSec}s warm-up, ${DURATIONS.quick.closedSec}s closed, ${DURATIONS.quick.openSec}s open)` },
   { name: 'warmup', type: 'duration', valueName: 'TIME', description: `warm-up length (default ${DURATIONS.default.warmupSec}s)` },

@@ -12,7 +12,7 @@ import {
   shiftDecimal,
 } from '../../../harness/run/targets.ts';
 import { createRunConfig, RUN_OPTIONS } from '../../../harness/run/config.ts';
-import { BENCH_OPTIONS, createLevelSettings } from '../../../harness/run/ladder-config.ts';
+import { LADDER_OPTIONS, createLevelSettings } from '../../../harness/run/ladder-config.ts';
 import { parseOptions } from '../../../harness/run/args.ts';
 import { EXIT, ThresholdError } from '../../../harness/errors.ts';
 
@@ -237,7 +237,7 @@ describe('where targets are written', () => {
   });
 
   it('--kpi on the level commands: both error_rate forms give the same targets', () => {
-    const settings = (kpi: string) => createLevelSettings(parseOptions(['--kpi', kpi], BENCH_OPTIONS), {});
+    const settings = (kpi: string) => createLevelSettings(parseOptions(['--kpi', kpi], LADDER_OPTIONS), {});
     expect(settings('error_rate<1%').targets).toEqual(settings('error_rate<0.01').targets);
     expect(settings('error_rate<1%').targets.error_rate).toEqual({ op: '<', value: 1, unit: '%' });
     expect(() => settings('availability>99.9')).toThrow(ThresholdError);
