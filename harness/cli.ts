@@ -21,7 +21,17 @@ const COMMANDS: Record<string, Command> = {
   bench: { usage: BENCH_USAGE, usageFor: benchUsageFor, run: benchCommand },
 };
 
-const MAIN_USAGE = ['usage: loadlab <command> [options]', '', 'commands:', '  run       load a target and measure it', '  selftest  check the engines against an oracle server with known timing', ...LADDER_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`), `  bench     ${BENCH_SUMMARY}`, '', 'loadlab <command> --help shows its options.'].join('\n');
+const MAIN_USAGE = [
+  'usage: loadlab <command> [options]',
+  '',
+  'commands:',
+  '  run       load a target and measure it',
+  '  selftest  check the engines against an oracle server with known timing',
+  ...LADDER_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`),
+  `  bench     ${BENCH_SUMMARY}`,
+  '',
+  'loadlab <command> --help shows its options.',
+].join('\n');
 
 /** Runs one command line; never exits, never throws: returns the exit code. */
 export async function main(argv: string[], io: CommandIO = createProcessIO()): Promise<ExitCode> {
@@ -40,7 +50,8 @@ export async function main(argv: string[], io: CommandIO = createProcessIO()): P
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof LoadlabError && error.exitCode === EXIT.usage)) return reportUsage(io, error, usage);
+    if (error instanceof UsageError || (error instanceof LoadlabError && error.exitCode === EXIT.usage))
+      return reportUsage(io, error, usage);
     if (error instanceof LoadlabError) {
       io.stderr.write(`loadlab: ${error.message} [${error.code}]\n`);
       return error.exitCode;

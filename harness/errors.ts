@@ -8,7 +8,11 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * Codes are never reused; a test checks that each is raised somewhere and documented in the README, and back.
  */
 export const ERRORS = {
-  LOADLAB_USAGE: { exit: EXIT.usage, raisedBy: 'UsageError', meaning: 'a command-line option is missing, unknown or malformed' },
+  LOADLAB_USAGE: {
+    exit: EXIT.usage,
+    raisedBy: 'UsageError',
+    meaning: 'a command-line option is missing, unknown or malformed',
+  },
   LOADLAB_SCENARIO_INVALID: {
     exit: EXIT.usage,
     raisedBy: 'ScenarioError',
@@ -37,7 +41,8 @@ export const ERRORS = {
   LOADLAB_SUT_FAILED: {
     exit: EXIT.internal,
     raisedBy: 'SutFailedError',
-    meaning: 'the SUT loadlab started did not start, or failed a reload it was sent, for a reason other than its environment',
+    meaning:
+      'the SUT loadlab started did not start, or failed a reload it was sent, for a reason other than its environment',
   },
   LOADLAB_GENERATOR_FAILED: {
     exit: EXIT.internal,

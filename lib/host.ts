@@ -17,7 +17,11 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** The first executable `name` in PATH, then in `extraFolders` (distributions put nginx in sbin). */
-export async function findOnPath(name: string, pathList: string, extraFolders: readonly string[] = []): Promise<string | null> {
+export async function findOnPath(
+  name: string,
+  pathList: string,
+  extraFolders: readonly string[] = [],
+): Promise<string | null> {
   for (const folder of [...pathList.split(delimiter).filter(Boolean), ...extraFolders]) {
     const candidate = join(folder, name);
     try {

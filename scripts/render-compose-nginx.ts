@@ -15,7 +15,11 @@ if (process.argv.includes('--check')) {
     }
   })();
   const fresh = current === text;
-  process.stderr.write(fresh ? `${COMPOSE_NGINX_CONF} is up to date\n` : `${COMPOSE_NGINX_CONF} is stale: run node --import tsx scripts/render-compose-nginx.ts\n`);
+  process.stderr.write(
+    fresh
+      ? `${COMPOSE_NGINX_CONF} is up to date\n`
+      : `${COMPOSE_NGINX_CONF} is stale: run node --import tsx scripts/render-compose-nginx.ts\n`,
+  );
   process.exitCode = fresh ? 0 : 1;
 } else {
   writeFileSync(target, text);

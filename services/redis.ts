@@ -72,7 +72,7 @@ async function startEmbedded(
     return await withPortRetry(
       async (port) => {
         const child = await spawnRedisServer(binary, serverArgs(port, dir), { port, dir, startTimeoutMs, log });
-        const stop = once(() => stopAndClean(child.stop, dir));
+        const stop = once(() => stopAndClean(() => child.stop(), dir));
         return { url: `redis://${HOST}:${port}`, embedded: true, port, pid: child.pid, dataDir: dir, stop };
       },
       { host: HOST, port: options.port, attempts: START_ATTEMPTS },

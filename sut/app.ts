@@ -26,13 +26,19 @@ export function createApp(deps: AppDeps & TaskDeps): Hono<AppEnv> {
     c.header('x-worker-id', deps.workerId);
     await next();
   });
-  app.use(methodNotAllowed({
-    app,
-    onMethodNotAllowed: (c, allowed) =>
-      c.json(errorBody('SUT_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`), 405, {
-        Allow: allowed.join(', '),
-      }),
-  }));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) =>
+        c.json(
+          errorBody('SUT_METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`),
+          405,
+          {
+            Allow: allowed.join(', '),
+          },
+        ),
+    }),
+  );
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) => c.json(errorBody('SUT_BODY_TOO_LARGE', `the body is over ${deps.bodyLimitBytes} bytes`), 413),
@@ -50,7 +56,7 @@ export function createApp(deps: AppDeps & TaskDeps): Hono<AppEnv> {
   app.notFound((c) => c.json(errorBody('SUT_ROUTE_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
     if (err instanceof SutError) {
-      const log = err.status >= 500 ? deps.log.error : deps.log.debug;
+      const log = (line: string) => (err.status >= 500 ? deps.log.error(line) : deps.log.debug(line));
       log(`${c.req.method} ${c.req.path} → ${err.status} ${err.code}: ${err.message}`);
       return c.json(errorBody(err.code, err.message, err.details), err.status as 400);
     }

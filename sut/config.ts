@@ -80,7 +80,7 @@ class EnvReader {
   url(name: string, protocols: readonly string[]): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = protocols.includes(new URL(value).protocol);
     } catch {
@@ -113,7 +113,12 @@ export function loadConfig(env: Env = process.env): SutConfig {
   const config: SutConfig = {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.text('HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address'),
-    nodeId: r.text('NODE_ID', hostname().split('.')[0] || 'node', /^[\w.-]{1,64}$/, '1-64 letters, digits, ".", "_" or "-"'),
+    nodeId: r.text(
+      'NODE_ID',
+      hostname().split('.')[0] || 'node',
+      /^[\w.-]{1,64}$/,
+      '1-64 letters, digits, ".", "_" or "-"',
+    ),
     workers: r.int('WORKERS', availableParallelism(), 1, 256),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: r.raw('REDIS_URL')?.toLowerCase() === 'off' ? undefined : r.url('REDIS_URL', ['redis:', 'rediss:']),

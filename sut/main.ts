@@ -18,14 +18,20 @@ async function main(): Promise<number> {
     config = loadConfig(process.env);
     return await runPrimary(config, createLogger(config.logLevel));
   } catch (err) {
-    if (err instanceof ConfigError) return fail(SUT_EXIT.config, err.problems.map((p) => `bad config: ${p}`));
+    if (err instanceof ConfigError)
+      return fail(
+        SUT_EXIT.config,
+        err.problems.map((p) => `bad config: ${p}`),
+      );
     if (err instanceof StartupEnvironmentError) return fail(SUT_EXIT.environment, [err.message]);
-    return fail(SUT_EXIT.internal, [`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`]);
+    return fail(SUT_EXIT.internal, [
+      `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    ]);
   }
 }
 
 if (cluster.isPrimary) {
-  main().then((code) => process.exit(code));
+  void main().then((code) => process.exit(code));
 } else {
   runWorkerProcess().catch((err: unknown) => {
     process.stderr.write(`loadlab sut worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -39,7 +39,11 @@ export function createWorkerMetrics(sources: MetricsSources): WorkerMetrics {
     buckets: DURATION_BUCKETS_SEC,
     registers: [registry],
   });
-  const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being served now', registers: [registry] });
+  const inFlight = new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'Requests being served now',
+    registers: [registry],
+  });
   registerCache(registry, sources.cacheStats);
   registerPool(registry, sources.pool);
   registerQueue(registry, sources.queueCounts);
@@ -69,15 +73,39 @@ function registerCache(registry: Registry, stats: MetricsSources['cacheStats']):
     misses.inc(now.misses - seen.misses);
     seen = now;
   };
-  const hits = new Counter({ name: 'loadlab_cache_hits_total', help: 'Reads answered from the cache', registers: [registry], collect: sync });
-  const misses = new Counter({ name: 'loadlab_cache_misses_total', help: 'Reads that missed the cache', registers: [registry], collect: sync });
-  new Gauge({ name: 'loadlab_cache_entries', help: 'Entries in the cache', registers: [registry], collect() { this.set(stats().size); } });
+  const hits = new Counter({
+    name: 'loadlab_cache_hits_total',
+    help: 'Reads answered from the cache',
+    registers: [registry],
+    collect: sync,
+  });
+  const misses = new Counter({
+    name: 'loadlab_cache_misses_total',
+    help: 'Reads that missed the cache',
+    registers: [registry],
+    collect: sync,
+  });
+  new Gauge({
+    name: 'loadlab_cache_entries',
+    help: 'Entries in the cache',
+    registers: [registry],
+    collect() {
+      this.set(stats().size);
+    },
+  });
 }
 
 function registerPool(registry: Registry, pool: PoolLike | undefined): void {
   if (!pool) return;
   const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
   gauge('loadlab_db_pool_total', 'Connections open in the pool', () => pool.totalCount);
   gauge('loadlab_db_pool_idle', 'Idle connections in the pool', () => pool.idleCount);
   gauge('loadlab_db_pool_waiting', 'Requests waiting for a pool connection', () => pool.waitingCount);

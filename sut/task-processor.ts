@@ -21,9 +21,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = createLogger(config.logLevel, 'tasks');
-  const store = createPgStore({ url: config.databaseUrl, poolMax: config.dbPoolMax, connectionTimeoutMs: config.dbConnectTimeoutMs });
+  const store = createPgStore({
+    url: config.databaseUrl,
+    poolMax: config.dbPoolMax,
+    connectionTimeoutMs: config.dbConnectTimeoutMs,
+  });
   const concurrency = Math.max(1, config.taskConcurrency);
-  const worker = startTaskWorker({ redisUrl: config.redisUrl, concurrency, work: createReportWork(store, createLatencySampler(config.latency, config.latencySeed)), log });
+  const worker = startTaskWorker({
+    redisUrl: config.redisUrl,
+    concurrency,
+    work: createReportWork(store, createLatencySampler(config.latency, config.latencySeed)),
+    log,
+  });
   log.info(`processing tasks, ${concurrency} at once`);
   await new Promise((resolve) => {
     process.once('SIGINT', resolve);
@@ -34,7 +43,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`loadlab tasks: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(4);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`loadlab tasks: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(4);
+  },
+);

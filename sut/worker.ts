@@ -38,13 +38,31 @@ export function composeStore(base: Store, config: SutConfig, workerId: string): 
   return { store: cache, cache };
 }
 
-export async function startWorker(config: SutConfig, databaseUrl: string, log: Logger, options: WorkerOptions = {}): Promise<Worker> {
+export async function startWorker(
+  config: SutConfig,
+  databaseUrl: string,
+  log: Logger,
+  options: WorkerOptions = {},
+): Promise<Worker> {
   const workerId = options.workerId ?? '0';
-  const base = createPgStore({ url: databaseUrl, poolMax: config.dbPoolMax, connectionTimeoutMs: config.dbConnectTimeoutMs });
+  const base = createPgStore({
+    url: databaseUrl,
+    poolMax: config.dbPoolMax,
+    connectionTimeoutMs: config.dbConnectTimeoutMs,
+  });
   const { store, cache } = composeStore(base, config, workerId);
   const tasks = await startTasks(config, options.redisUrl, store, log, workerId);
-  const metrics = createWorkerMetrics({ cacheStats: cache?.stats, pool: base.pool, queueCounts: tasks.queue && (() => tasks.queue!.counts()) });
-  const readiness = createReadiness({ ping: () => base.ping(), pool: base.pool, maxLagMs: config.readyMaxLagMs, maxPoolWaiting: config.readyMaxPoolWaiting });
+  const metrics = createWorkerMetrics({
+    cacheStats: cache && (() => cache.stats()),
+    pool: base.pool,
+    queueCounts: tasks.queue && (() => tasks.queue!.counts()),
+  });
+  const readiness = createReadiness({
+    ping: () => base.ping(),
+    pool: base.pool,
+    maxLagMs: config.readyMaxLagMs,
+    maxPoolWaiting: config.readyMaxPoolWaiting,
+  });
   const app = createApp({
     store,
     cache,
@@ -57,11 +75,17 @@ export async function startWorker(config: SutConfig, databaseUrl: string, log: L
     queue: tasks.queue,
     readiness,
     metricsMiddleware: metrics.middleware,
-    metrics: options.metricsText ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
+    metrics:
+      options.metricsText ??
+      (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
   });
   let server: RunningServer;
   try {
-    server = await startServer(app.fetch, { port: config.port, host: config.host, keepAliveTimeoutMs: config.keepAliveTimeoutMs });
+    server = await startServer(app.fetch, {
+      port: config.port,
+      host: config.host,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    });
   } catch (err) {
     readiness.stop();
     await tasks.close();
@@ -91,18 +115,35 @@ const TASKS_CLOSE_TIMEOUT_MS = 3_000;
 function withinMs(work: Promise<unknown>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  return Promise.race([work.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** The queue (and this worker's processors) when Redis is configured; nothing otherwise. */
-async function startTasks(config: SutConfig, redisUrl: string | undefined, store: Store, log: Logger, workerId: string) {
+async function startTasks(
+  config: SutConfig,
+  redisUrl: string | undefined,
+  store: Store,
+  log: Logger,
+  workerId: string,
+) {
   if (!redisUrl) return { queue: undefined as TaskQueue | undefined, close: async () => undefined };
   const queue = createTaskQueue({ redisUrl, log });
   if (!(await queue.ready(2000))) log.warn('Redis did not answer within 2 s; task routes answer 503 until it does');
   const seed = (config.latencySeed + 104_729 + Number(workerId)) >>> 0;
   const processor =
     config.taskConcurrency > 0
-      ? startTaskWorker({ redisUrl, concurrency: config.taskConcurrency, work: createReportWork(store, createLatencySampler(config.latency, seed)), log })
+      ? startTaskWorker({
+          redisUrl,
+          concurrency: config.taskConcurrency,
+          work: createReportWork(store, createLatencySampler(config.latency, seed)),
+          log,
+        })
       : undefined;
   return {
     queue: queue as TaskQueue | undefined,

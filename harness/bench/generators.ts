@@ -54,8 +54,7 @@ export async function measureWrk(
 ): Promise<Measured> {
   const args = ['-t1', `-c${spec.connections}`, `-d${wholeSeconds(spec.durationSec)}s`];
   if (spec.randomIds) {
-    if (!scriptDir)
-      throw new InternalError('wrk with random ids needs a script folder');
+    if (!scriptDir) throw new InternalError('wrk with random ids needs a script folder');
     const script = join(scriptDir, 'random-ids.lua');
     await writeFile(script, renderRandomIdsScript(spec.randomIds));
     args.push('-s', script);

@@ -32,39 +32,97 @@ interface LadderCommand {
  */
 const LADDERS: Record<string, { summary: string; levels: LevelDefinition[]; baselines?: string[] }> = {
   level0: { summary: 'Level 0: one worker, the baseline', levels: [LEVEL0] },
-  level1: { summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)', levels: [LEVEL0, LEVEL1], baselines: ['level0'] },
+  level1: {
+    summary: 'Level 1: N cluster workers, speed-up over Level 0 (runs Level 0 first)',
+    levels: [LEVEL0, LEVEL1],
+    baselines: ['level0'],
+  },
   level2: { summary: 'Level 2: production config, rolling reloads (SIGHUP) under load', levels: [LEVEL2] },
   level3: { summary: 'Level 3: background jobs on Redis: enqueue and processing rates, queue depth', levels: [LEVEL3] },
-  level4: { summary: 'Level 4: M nodes behind nginx/HAProxy: distribution, efficiency vs M × Level 2 (runs Level 2 first)', levels: [LEVEL2, LEVEL4], baselines: ['level2'] },
+  level4: {
+    summary: 'Level 4: M nodes behind nginx/HAProxy: distribution, efficiency vs M × Level 2 (runs Level 2 first)',
+    levels: [LEVEL2, LEVEL4],
+    baselines: ['level2'],
+  },
   all: { summary: 'the whole ladder, Levels 0–4, in one KPI table', levels: [LEVEL0, LEVEL1, LEVEL2, LEVEL3, LEVEL4] },
 };
 
-const PATH_OPTION: OptionSpec = { name: 'path', type: 'string', valueName: 'PATH', description: 'load GET PATH instead of the standard mix (any HTTP server, with --target)' };
-const STEP_OPTION = (what: string): OptionSpec => ({ name: 'step-duration', type: 'duration', valueName: 'TIME', description: `length of each ${what} (default 10s, 3s with --quick)` });
+const PATH_OPTION: OptionSpec = {
+  name: 'path',
+  type: 'string',
+  valueName: 'PATH',
+  description: 'load GET PATH instead of the standard mix (any HTTP server, with --target)',
+};
+const STEP_OPTION = (what: string): OptionSpec => ({
+  name: 'step-duration',
+  type: 'duration',
+  valueName: 'TIME',
+  description: `length of each ${what} (default 10s, 3s with --quick)`,
+});
 
 const STRESS_OPTIONS: OptionSpec[] = [
-  { name: 'slo-error-rate', type: 'number', valueName: 'PCT', default: DEFAULT_SLO.errorRatePct, description: 'SLO: highest error rate in %' },
-  { name: 'slo-p99', type: 'duration', valueName: 'TIME', default: `${DEFAULT_SLO.p99Ms}ms`, description: 'SLO: highest p99 latency' },
-  { name: 'start-rate', type: 'number', valueName: 'R', description: 'first probe rate (default: half the closed phase throughput)' },
+  {
+    name: 'slo-error-rate',
+    type: 'number',
+    valueName: 'PCT',
+    default: DEFAULT_SLO.errorRatePct,
+    description: 'SLO: highest error rate in %',
+  },
+  {
+    name: 'slo-p99',
+    type: 'duration',
+    valueName: 'TIME',
+    default: `${DEFAULT_SLO.p99Ms}ms`,
+    description: 'SLO: highest p99 latency',
+  },
+  {
+    name: 'start-rate',
+    type: 'number',
+    valueName: 'R',
+    description: 'first probe rate (default: half the closed phase throughput)',
+  },
   { name: 'max-rate', type: 'number', valueName: 'R', default: 100_000, description: 'stop doubling at this rate' },
-  { name: 'precision', type: 'number', valueName: 'F', default: 0.05, description: 'stop when the bracket is within this fraction' },
+  {
+    name: 'precision',
+    type: 'number',
+    valueName: 'F',
+    default: 0.05,
+    description: 'stop when the bracket is within this fraction',
+  },
   STEP_OPTION('probe'),
   PATH_OPTION,
 ];
 
 const KNEE_OPTIONS: OptionSpec[] = [
-  { name: 'max-connections', type: 'integer', valueName: 'N', default: DEFAULT_KNEE.maxConnections, description: 'end of the sweep' },
-  { name: 'min-gain', type: 'number', valueName: 'PCT', default: DEFAULT_KNEE.minGainPct, description: 'a doubling that gains less throughput than this (%) ends the sweep' },
+  {
+    name: 'max-connections',
+    type: 'integer',
+    valueName: 'N',
+    default: DEFAULT_KNEE.maxConnections,
+    description: 'end of the sweep',
+  },
+  {
+    name: 'min-gain',
+    type: 'number',
+    valueName: 'PCT',
+    default: DEFAULT_KNEE.minGainPct,
+    description: 'a doubling that gains less throughput than this (%) ends the sweep',
+  },
   STEP_OPTION('step'),
   PATH_OPTION,
 ];
 
 type Analysis = (s: LevelSettings, o: ParsedOptions, io: CommandIO, series: SeriesRow[]) => Promise<AnalysisRun>;
 
-const stepSec = (s: LevelSettings, o: ParsedOptions) => (o['step-duration'] as number | undefined) ?? (s.quick ? 3 : 10);
+const stepSec = (s: LevelSettings, o: ParsedOptions) =>
+  (o['step-duration'] as number | undefined) ?? (s.quick ? 3 : 10);
 
 const ANALYSES: Record<string, { summary: string; options: OptionSpec[]; run: Analysis }> = {
-  cache: { summary: 'cold vs warm cache: flush, run, run again; speed-up and hit rates', options: [], run: (s, _o, io, series) => runCacheAnalysis(s, io, series) },
+  cache: {
+    summary: 'cold vs warm cache: flush, run, run again; speed-up and hit rates',
+    options: [],
+    run: (s, _o, io, series) => runCacheAnalysis(s, io, series),
+  },
   stress: {
     summary: 'search the arrival rate for the highest rate meeting the SLO',
     options: STRESS_OPTIONS,
@@ -72,7 +130,12 @@ const ANALYSES: Record<string, { summary: string; options: OptionSpec[]; run: An
       runStressAnalysis(
         s,
         { errorRatePct: o['slo-error-rate'] as number, p99Ms: (o['slo-p99'] as number) * 1000 },
-        { ...(o['start-rate'] !== undefined ? { startRps: o['start-rate'] as number } : {}), maxRps: o['max-rate'] as number, precision: o.precision as number, minRps: 1 },
+        {
+          ...(o['start-rate'] !== undefined ? { startRps: o['start-rate'] as number } : {}),
+          maxRps: o['max-rate'] as number,
+          precision: o.precision as number,
+          minRps: 1,
+        },
         stepSec(s, o),
         o.path as string | undefined,
         io,
@@ -82,7 +145,15 @@ const ANALYSES: Record<string, { summary: string; options: OptionSpec[]; run: An
   knee: {
     summary: 'closed-model concurrency sweep 1, 2, 4, … to the knee',
     options: KNEE_OPTIONS,
-    run: (s, o, io, series) => runKneeAnalysis(s, { maxConnections: o['max-connections'] as number, minGainPct: o['min-gain'] as number }, stepSec(s, o), o.path as string | undefined, io, series),
+    run: (s, o, io, series) =>
+      runKneeAnalysis(
+        s,
+        { maxConnections: o['max-connections'] as number, minGainPct: o['min-gain'] as number },
+        stepSec(s, o),
+        o.path as string | undefined,
+        io,
+        series,
+      ),
   },
 };
 
@@ -90,25 +161,41 @@ export const LADDER_COMMANDS: Record<string, LadderCommand> = {
   ...Object.fromEntries(
     Object.entries(LADDERS).map(([name, ladder]) => [
       name,
-      { usage: renderUsage(name, ladder.summary, LADDER_OPTIONS), run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io) },
+      {
+        usage: renderUsage(name, ladder.summary, LADDER_OPTIONS),
+        run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io),
+      },
     ]),
   ),
   ...Object.fromEntries(
     Object.entries(ANALYSES).map(([name, analysis]) => [
       name,
-      { usage: renderUsage(name, analysis.summary, [...LADDER_OPTIONS, ...analysis.options]), run: (argv: string[], io: CommandIO) => runAnalysisCommand(name, analysis, argv, io) },
+      {
+        usage: renderUsage(name, analysis.summary, [...LADDER_OPTIONS, ...analysis.options]),
+        run: (argv: string[], io: CommandIO) => runAnalysisCommand(name, analysis, argv, io),
+      },
     ]),
   ),
 };
 
-export const LADDER_SUMMARIES: [string, string][] = [...Object.entries(LADDERS), ...Object.entries(ANALYSES)].map(([name, l]) => [name, l.summary]);
+export const LADDER_SUMMARIES: [string, string][] = [...Object.entries(LADDERS), ...Object.entries(ANALYSES)].map(
+  ([name, l]) => [name, l.summary],
+);
 
-export function parseLadderSettings(argv: string[], extra: OptionSpec[] = []): { settings: Readonly<LevelSettings>; options: ParsedOptions } {
+export function parseLadderSettings(
+  argv: string[],
+  extra: OptionSpec[] = [],
+): { settings: Readonly<LevelSettings>; options: ParsedOptions } {
   const options = parseOptions(argv, [...LADDER_OPTIONS, ...extra, ...HIDDEN_OPTIONS]);
   return { settings: createLevelSettings(options), options };
 }
 
-async function runAnalysisCommand(name: string, analysis: (typeof ANALYSES)[string], argv: string[], io: CommandIO): Promise<ExitCode> {
+async function runAnalysisCommand(
+  name: string,
+  analysis: (typeof ANALYSES)[string],
+  argv: string[],
+  io: CommandIO,
+): Promise<ExitCode> {
   const { settings, options } = parseLadderSettings(argv, analysis.options);
   const startedAt = new Date();
   const series: SeriesRow[] = [];
@@ -116,7 +203,13 @@ async function runAnalysisCommand(name: string, analysis: (typeof ANALYSES)[stri
   return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io);
 }
 
-async function runLadder(name: string, all: LevelDefinition[], baselines: string[], argv: string[], io: CommandIO): Promise<ExitCode> {
+async function runLadder(
+  name: string,
+  all: LevelDefinition[],
+  baselines: string[],
+  argv: string[],
+  io: CommandIO,
+): Promise<ExitCode> {
   const { settings } = parseLadderSettings(argv);
   const levels = settings.target ? all.filter((def) => !baselines.includes(def.key)) : all;
   const startedAt = new Date();

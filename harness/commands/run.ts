@@ -10,7 +10,11 @@ import { aggregatePhases } from '../run/aggregate.ts';
 import { judgeRunKpis, judgeThresholds } from '../run/judge.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 
-export const RUN_USAGE = renderUsage('run', 'load a target with the open (--rate) or closed (--connections) model and measure it', RUN_OPTIONS);
+export const RUN_USAGE = renderUsage(
+  'run',
+  'load a target with the open (--rate) or closed (--connections) model and measure it',
+  RUN_OPTIONS,
+);
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCode> {
   const config = createRunConfig(parseOptions(argv, RUN_OPTIONS));
@@ -28,6 +32,19 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCod
   const view = aggregatePhases(phases);
   const checks = judgeThresholds(config.thresholds, view);
   const kpiRows = judgeRunKpis(view, config.thresholds, checks);
-  const finished = finishRun({ kind: 'run', startedAt, config: describeConfig(config), phases, checks, kpiRows, series, outDir: config.outDir, json: config.json }, io);
+  const finished = finishRun(
+    {
+      kind: 'run',
+      startedAt,
+      config: describeConfig(config),
+      phases,
+      checks,
+      kpiRows,
+      series,
+      outDir: config.outDir,
+      json: config.json,
+    },
+    io,
+  );
   return finished.exitCode;
 }

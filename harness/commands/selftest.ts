@@ -6,9 +6,15 @@ import { renderTable } from '../report/summary.ts';
 import { DEFAULT_CASES, runSelftestCaseWithRetry, type CaseOutcome } from '../selftest/cases.ts';
 import { TOLERANCE } from '../selftest/expect.ts';
 
-const SELFTEST_OPTIONS: OptionSpec[] = [{ name: 'json', type: 'boolean', description: 'print the outcomes as JSON on stdout' }];
+const SELFTEST_OPTIONS: OptionSpec[] = [
+  { name: 'json', type: 'boolean', description: 'print the outcomes as JSON on stdout' },
+];
 
-export const SELFTEST_USAGE = renderUsage('selftest', 'run both engines against an oracle server with known timing', SELFTEST_OPTIONS);
+export const SELFTEST_USAGE = renderUsage(
+  'selftest',
+  'run both engines against an oracle server with known timing',
+  SELFTEST_OPTIONS,
+);
 
 export async function selftestCommand(argv: string[], io: CommandIO): Promise<ExitCode> {
   const options = parseOptions(argv, SELFTEST_OPTIONS);
@@ -17,7 +23,9 @@ export async function selftestCommand(argv: string[], io: CommandIO): Promise<Ex
     io.stderr.write(`selftest: ${c.name} …\n`);
     outcomes.push(
       await runSelftestCaseWithRetry(c, (o) =>
-        io.stderr.write(`selftest: ${c.name}: attempt ${o.attempts} failed while the machine disturbed the generator (event-loop stall ${o.generatorStallMs} ms, ${o.lateSends ?? 0} late sends); retrying\n`),
+        io.stderr.write(
+          `selftest: ${c.name}: attempt ${o.attempts} failed while the machine disturbed the generator (event-loop stall ${o.generatorStallMs} ms, ${o.lateSends ?? 0} late sends); retrying\n`,
+        ),
       ),
     );
   }
@@ -29,14 +37,35 @@ export async function selftestCommand(argv: string[], io: CommandIO): Promise<Ex
 /** Expected vs measured per case and percentile, then counts (pure). */
 export function renderSelftest(outcomes: CaseOutcome[]): string {
   const rows = outcomes.flatMap((o) =>
-    o.comparisons.map((x) => [o.case.name, x.percentile, x.expectedMs.toFixed(1), x.measuredMs.toFixed(1), `±${x.toleranceMs.toFixed(1)}`, x.passed ? 'ok' : 'FAIL']),
+    o.comparisons.map((x) => [
+      o.case.name,
+      x.percentile,
+      x.expectedMs.toFixed(1),
+      x.measuredMs.toFixed(1),
+      `±${x.toleranceMs.toFixed(1)}`,
+      x.passed ? 'ok' : 'FAIL',
+    ]),
   );
-  const counts = outcomes.map((o) => [o.case.name, o.sent, o.completed, o.failed, o.inFlight, o.oracleCount, o.lateSends ?? '-', o.generatorStallMs, o.attempts, o.countsMatch ? 'ok' : 'FAIL']);
+  const counts = outcomes.map((o) => [
+    o.case.name,
+    o.sent,
+    o.completed,
+    o.failed,
+    o.inFlight,
+    o.oracleCount,
+    o.lateSends ?? '-',
+    o.generatorStallMs,
+    o.attempts,
+    o.countsMatch ? 'ok' : 'FAIL',
+  ]);
   const passed = outcomes.every((o) => o.passed);
   return [
     renderTable(['case', 'pct', 'expected ms', 'measured ms', 'tolerance', ''], rows),
     '',
-    renderTable(['case', 'sent', 'ok', 'failed', 'in flight', 'oracle saw', 'late sends', 'loop stall ms', 'attempts', ''], counts),
+    renderTable(
+      ['case', 'sent', 'ok', 'failed', 'in flight', 'oracle saw', 'late sends', 'loop stall ms', 'attempts', ''],
+      counts,
+    ),
     '',
     `tolerance: ${TOLERANCE.relative * 100}% or ${TOLERANCE.absoluteMs} ms, whichever is larger; counts must equal what the oracle received`,
     `selftest ${passed ? 'PASSED' : 'FAILED'}`,

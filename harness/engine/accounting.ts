@@ -48,8 +48,21 @@ export function mergeCounts(into: RequestCounts, from: RequestCounts): RequestCo
   return into;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-const KNOWN_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EMFILE']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const KNOWN_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'EMFILE',
+]);
 
 /** Names a transport error the same way for every engine: the OS code when there is one, else a short kind. */
 export function classifyError(error: unknown): string {

@@ -35,7 +35,10 @@ declare module 'autocannon' {
   interface AutocannonInstance extends EventEmitter {
     stop(): void;
   }
-  function autocannon(opts: AutocannonOptions, cb: (err: Error | null, result: AutocannonResult) => void): AutocannonInstance;
+  function autocannon(
+    opts: AutocannonOptions,
+    cb: (err: Error | null, result: AutocannonResult) => void,
+  ): AutocannonInstance;
   function autocannon(opts: AutocannonOptions): Promise<AutocannonResult>;
   export default autocannon;
   export type { AutocannonClient, AutocannonRequest, AutocannonOptions, AutocannonInstance, AutocannonResult };

@@ -4,7 +4,6 @@ import type { LatencySummaryMs } from '../report/model.ts';
 
 export type { LatencySummaryMs };
 
-
 const HIGHEST_US = 3_600_000_000; // one hour: anything slower is clamped, never dropped
 
 export class LatencyHistogram {

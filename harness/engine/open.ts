@@ -46,14 +46,25 @@ export function defaultMaxSockets(targetRps: number, timeoutMs: number): number 
 }
 
 export function createOpenPool(target: string, opts: { timeoutMs: number; maxSockets: number }): Pool {
-  return new Pool(target, { connections: opts.maxSockets, pipelining: 1, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, keepAliveTimeout: 60_000 });
+  return new Pool(target, {
+    connections: opts.maxSockets,
+    pipelining: 1,
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    keepAliveTimeout: 60_000,
+  });
 }
 
 export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const lateThresholdMs = opts.lateThresholdMs ?? 2;
   const recorder = opts.recorder ?? new Recorder();
-  const pool = opts.pool ?? createOpenPool(opts.target, { timeoutMs, maxSockets: opts.maxSockets ?? defaultMaxSockets(Math.max(opts.targetRps, opts.fromRps ?? 0), timeoutMs) });
+  const pool =
+    opts.pool ??
+    createOpenPool(opts.target, {
+      timeoutMs,
+      maxSockets: opts.maxSockets ?? defaultMaxSockets(Math.max(opts.targetRps, opts.fromRps ?? 0), timeoutMs),
+    });
   const schedule = createSchedule(opts);
   const source = createRequestSource(opts.scenario, opts.seed ?? 1);
   const sendLag = new LatencyHistogram();
@@ -72,13 +83,20 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     const name = request.step.name;
     recorder.recordSent(name);
     outstanding += 1;
-    const attempt = () => pool.request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
+    const attempt = () =>
+      pool.request({
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      });
     attempt()
       .catch((error: unknown) => {
         // A server that closes an idle keep-alive socket (a draining worker, an LB) races a client
         // sending on it. Browsers and load balancers resend an idempotent request once on a new
         // connection; so do we, counted, with latency still from the first intended send time.
-        if (closed || !IDEMPOTENT.has(request.method.toUpperCase()) || classifyError(error) !== 'ECONNRESET') throw error;
+        if (closed || !IDEMPOTENT.has(request.method.toUpperCase()) || classifyError(error) !== 'ECONNRESET')
+          throw error;
         resetRetries += 1;
         return attempt();
       })
@@ -86,7 +104,12 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
         const bodyText = needsBody(request.step) ? await res.body.text() : (await res.body.dump(), undefined);
         if (closed) return;
         const latencyUs = (performance.now() - intendedAt) * 1000;
-        recorder.recordResponse(name, res.statusCode, isSuccessStatus(res.statusCode, request.step.expectStatus), latencyUs);
+        recorder.recordResponse(
+          name,
+          res.statusCode,
+          isSuccessStatus(res.statusCode, request.step.expectStatus),
+          latencyUs,
+        );
         release(bodyText);
       })
       .catch((error: unknown) => {
@@ -114,14 +137,32 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     tick();
   });
   const scheduleSec = opts.durationSec;
-  await waitForDrain(() => outstanding, (fn) => (onIdle = fn), opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000), startedAt + scheduleSec * 1000);
+  await waitForDrain(
+    () => outstanding,
+    (fn) => (onIdle = fn),
+    opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000),
+    startedAt + scheduleSec * 1000,
+  );
   closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
   if (!opts.pool) await pool.destroy().catch(() => undefined);
-  return { recorder, intended: schedule.count, lateSends, resetRetries, sendLag, scheduleSec, achievedRps: recorder.counts.sent / scheduleSec };
+  return {
+    recorder,
+    intended: schedule.count,
+    lateSends,
+    resetRetries,
+    sendLag,
+    scheduleSec,
+    achievedRps: recorder.counts.sent / scheduleSec,
+  };
 }
 
 /** Resolves when nothing is outstanding, or when the drain deadline (measured from the schedule's end) passes. */
-function waitForDrain(outstanding: () => number, setOnIdle: (fn: () => void) => void, drainTimeoutMs: number, scheduleEndMs: number): Promise<void> {
+function waitForDrain(
+  outstanding: () => number,
+  setOnIdle: (fn: () => void) => void,
+  drainTimeoutMs: number,
+  scheduleEndMs: number,
+): Promise<void> {
   if (outstanding() === 0) return Promise.resolve();
   return new Promise((resolve) => {
     const waitMs = Math.max(0, scheduleEndMs + drainTimeoutMs - performance.now());

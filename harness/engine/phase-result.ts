@@ -48,10 +48,23 @@ export function summarizePhase(inputs: PhaseInputs): PhaseResult {
     durationSec: phase.durationSec,
     elapsedSec: round3(inputs.elapsedSec),
     judged: phase.judged,
-    requests: { sent: c.sent, completed: c.completed, failed: c.failed, inFlight: c.sent - c.completed - c.failed, byStatus: { ...c.byStatus }, byError: { ...c.byError } },
+    requests: {
+      sent: c.sent,
+      completed: c.completed,
+      failed: c.failed,
+      inFlight: c.sent - c.completed - c.failed,
+      byStatus: { ...c.byStatus },
+      byError: { ...c.byError },
+    },
     throughputRps: round3(c.completed / basisSec),
     ...(open
-      ? { achievedRps: round3(open.achievedRps), lateSends: open.lateSends, resetRetries: open.resetRetries, lateThresholdMs: open.lateThresholdMs, sendLagMs: open.sendLag.summarizeMs() }
+      ? {
+          achievedRps: round3(open.achievedRps),
+          lateSends: open.lateSends,
+          resetRetries: open.resetRetries,
+          lateThresholdMs: open.lateThresholdMs,
+          sendLagMs: open.sendLag.summarizeMs(),
+        }
       : {}),
     ...(inputs.firstResponse ? { firstResponseMs: inputs.firstResponse.summarizeMs() } : {}),
     generatorSaturated: inputs.generator.saturationReason !== undefined,

@@ -52,14 +52,27 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
   const nodes = spec.nodes ?? 1;
   const suts: SutHandle[] = [];
   for (let i = 1; i <= nodes; i++) {
-    const sut = await startSut({ workers: spec.workers, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, env, ...(nodes > 1 ? { nodeId: `node-${i}` } : {}) });
+    const sut = await startSut({
+      workers: spec.workers,
+      databaseUrl: services.databaseUrl,
+      redisUrl: services.redisUrl,
+      env,
+      ...(nodes > 1 ? { nodeId: `node-${i}` } : {}),
+    });
     suts.push(sut);
     stops.push(() => sut.stop());
   }
   const where = `${services.redisUrl ? 'Redis, ' : ''}${s.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL'}`;
   const cache = (env as Record<string, string>).CACHE === 'off' ? 'cache off' : 'cache on';
   if (nodes === 1) {
-    return { url: suts[0]!.url, sutPids: [suts[0]!.pid], suts, redisUrl: services.redisUrl, description: `${spec.workers} worker(s), ${cache}, ${where}`, stop };
+    return {
+      url: suts[0]!.url,
+      sutPids: [suts[0]!.pid],
+      suts,
+      redisUrl: services.redisUrl,
+      description: `${spec.workers} worker(s), ${cache}, ${where}`,
+      stop,
+    };
   }
   const lb = await startLoadBalancer({ kind: s.lb, upstreams: suts.map((sut) => ({ url: sut.url })) });
   stops.push(() => lb.stop());
@@ -74,5 +87,11 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
 }
 
 function useTarget(target: string): StartedDeployment {
-  return { url: target, sutPids: [], suts: [], description: `--target ${target} (not started by loadlab)`, stop: async () => undefined };
+  return {
+    url: target,
+    sutPids: [],
+    suts: [],
+    description: `--target ${target} (not started by loadlab)`,
+    stop: async () => undefined,
+  };
 }

@@ -62,7 +62,12 @@ export async function startLoadBalancer(opts: StartLoadBalancerOptions): Promise
 }
 
 /** The probed free port can be taken before the balancer binds it: withPortRetry tries another. */
-async function startOnFreePort(binary: string, opts: StartLoadBalancerOptions, tmpDir: string, args: string[]): Promise<LoadBalancerHandle> {
+async function startOnFreePort(
+  binary: string,
+  opts: StartLoadBalancerOptions,
+  tmpDir: string,
+  args: string[],
+): Promise<LoadBalancerHandle> {
   try {
     return await withPortRetry(
       async (port) => {
@@ -93,7 +98,10 @@ async function withErrorLog(err: ServiceError, tmpDir: string): Promise<ServiceE
   const log = await readFile(join(tmpDir, 'error.log'), 'utf8').catch(() => '');
   const tail = [...err.outputTail, ...log.split('\n')].filter((l) => l.trim() !== '').slice(-10);
   const taken = err.code === 'LOADLAB_SERVICE_PORT_TAKEN' || tail.some((l) => PORT_TAKEN.test(l));
-  return new ServiceError(taken ? 'LOADLAB_SERVICE_PORT_TAKEN' : err.code, err.service, err.message, { cause: err, outputTail: tail });
+  return new ServiceError(taken ? 'LOADLAB_SERVICE_PORT_TAKEN' : err.code, err.service, err.message, {
+    cause: err,
+    outputTail: tail,
+  });
 }
 
 /**
@@ -109,13 +117,17 @@ async function nginxArgs(binary: string, tmpDir: string): Promise<string[]> {
 }
 
 function render(opts: StartLoadBalancerOptions, port: number, tmpDir: string): string {
-  if (opts.kind === 'haproxy') return renderHaproxyConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST });
+  if (opts.kind === 'haproxy')
+    return renderHaproxyConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST });
   // As root, nginx workers would switch to "nobody", who cannot enter the private temp folder.
   const user = process.getuid?.() === 0 ? 'root' : undefined;
   return renderNginxConfig({ listenPort: port, upstreams: opts.upstreams, tmpDir, listenHost: HOST, user });
 }
 
-function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config: string; tmpDir: string }): LoadBalancerHandle {
+function handleFor(
+  owned: OwnedChild,
+  info: { kind: LbKind; port: number; config: string; tmpDir: string },
+): LoadBalancerHandle {
   let stopping: Promise<void> | undefined;
   const handle: LoadBalancerHandle = {
     url: `http://${HOST}:${info.port}`,
@@ -133,7 +145,7 @@ function handleFor(owned: OwnedChild, info: { kind: LbKind; port: number; config
     owned.killGroup('SIGTERM');
     rmSync(info.tmpDir, { recursive: true, force: true });
   };
-  const entry = { stop: handle.stop, killNow };
+  const entry = { stop: () => handle.stop(), killNow };
   track(entry);
   return handle;
 }

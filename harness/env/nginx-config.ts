@@ -97,6 +97,7 @@ export function hostPort(url: string): string {
 
 function weightOf(upstream: LbUpstream): number {
   const weight = upstream.weight ?? 1;
-  if (!Number.isInteger(weight) || weight < 1) throw new UsageError(`upstream ${upstream.url}: weight must be a whole number ≥ 1`);
+  if (!Number.isInteger(weight) || weight < 1)
+    throw new UsageError(`upstream ${upstream.url}: weight must be a whole number ≥ 1`);
   return weight;
 }

@@ -74,7 +74,12 @@ export async function startSut(opts: StartSutOptions): Promise<SutHandle> {
  * still point at the old one.
  */
 async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHandle> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', WORKERS: String(opts.workers), DATABASE_URL: opts.databaseUrl };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: 'info',
+    WORKERS: String(opts.workers),
+    DATABASE_URL: opts.databaseUrl,
+  };
   delete env.REDIS_URL;
   delete env.NODE_ID;
   if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
@@ -103,7 +108,11 @@ async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHand
   return createHandle(owned, entry, { url, nodeId });
 }
 
-function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info: { url: string; nodeId: string }): SutHandle {
+function createHandle(
+  owned: OwnedChild,
+  entry: { stop(): Promise<void> },
+  info: { url: string; nodeId: string },
+): SutHandle {
   let reloads: Promise<void> = Promise.resolve();
   let stopping: Promise<void> | undefined;
   const workerPids = () => childPids(owned.pid).filter((pid) => commandName(pid) === 'node');
@@ -133,8 +142,7 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
         }
       }
     },
-    stop: () =>
-      (stopping ??= entry.stop().finally(() => untrack(entry))),
+    stop: () => (stopping ??= entry.stop().finally(() => untrack(entry))),
   };
 }
 
@@ -142,7 +150,8 @@ function createHandle(owned: OwnedChild, entry: { stop(): Promise<void> }, info:
 function startFailure(err: ServiceError): LoadlabError {
   const code = err.processExitCode;
   const said = err.outputTail.join('\n  ');
-  const reason = code === null ? (err.cause as Error | undefined)?.message ?? err.message.split('\n')[0] : `exit ${code}`;
+  const reason =
+    code === null ? ((err.cause as Error | undefined)?.message ?? err.message.split('\n')[0]) : `exit ${code}`;
   const message = `the SUT did not start (${reason}); it said:\n  ${said || '(nothing)'}`;
   if (code === SUT_EXIT.environment || err.code === 'LOADLAB_SERVICE_PORT_TAKEN') return new EnvironmentError(message);
   if (code === SUT_EXIT.config) return new UsageError(message);

@@ -36,11 +36,28 @@ interface Deployed {
 }
 
 /** Deploys, opens a measurement session on `scenario` and lends `body` its phase runner; stops everything afterwards. */
-function withDeployment<T>(s: LevelSettings, spec: DeploySpec, scenario: Scenario, io: CommandIO, series: SeriesRow[], body: (d: Deployed) => Promise<T>): Promise<T> {
+function withDeployment<T>(
+  s: LevelSettings,
+  spec: DeploySpec,
+  scenario: Scenario,
+  io: CommandIO,
+  series: SeriesRow[],
+  body: (d: Deployed) => Promise<T>,
+): Promise<T> {
   return withCleanup(async () => {
     const dep = await startDeployment(s, spec);
-    io.stderr.write(`${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
-    const options = { target: dep.url, scenario, timeoutMs: s.timeoutMs, seed: s.seed, sutPids: dep.sutPids, io, series };
+    io.stderr.write(
+      `${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`,
+    );
+    const options = {
+      target: dep.url,
+      scenario,
+      timeoutMs: s.timeoutMs,
+      seed: s.seed,
+      sutPids: dep.sutPids,
+      io,
+      series,
+    };
     try {
       return await withSession(options, (session) => body({ dep, run: (phase) => session.runPhase(phase) }));
     } finally {
@@ -57,30 +74,47 @@ export function analysisScenario(path: string | undefined): Scenario {
 /** A pause before each stress probe, so the backlog a failing probe left behind drains first. */
 const COOLDOWN_MS = 1_000;
 
-const productionSpec = (s: LevelSettings): DeploySpec => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on' } });
+const productionSpec = (s: LevelSettings): DeploySpec => ({
+  workers: s.workers,
+  needRedis: false,
+  env: { CACHE: 'on' },
+});
 
 export async function runCacheAnalysis(s: LevelSettings, io: CommandIO, series: SeriesRow[]): Promise<AnalysisRun> {
   const workers = s.workersGiven ? s.workers : 1;
   const scenario = createCachedRead(CACHE_ID_RANGE);
-  return withDeployment(s, { workers, needRedis: false, env: { ...CACHE_SUT_ENV } }, scenario, io, series, async ({ dep, run }) => {
-    const warmup = await run({ name: 'cache warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false });
-    const { cold, warm } = cachePhases(s.closedSec, s.connections);
-    await flushCache(dep.url, s.adminToken);
-    const c0 = await scrapeCacheCounters(dep.url);
-    const coldRun = await run(cold);
-    const c1 = await scrapeCacheCounters(dep.url);
-    const warmRun = await run(warm);
-    const c2 = await scrapeCacheCounters(dep.url);
-    const setup = {
-      deployment: dep.description,
-      workersGiven: s.workersGiven,
-      runSec: s.closedSec,
-      connections: s.connections,
-    };
-    const coldFigures = { report: coldRun.report, hitRatePct: hitRatePct(c0, c1) };
-    const figures = judgeCache(coldFigures, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) }, setup);
-    return { phases: [warmup, coldRun, warmRun], figures };
-  });
+  return withDeployment(
+    s,
+    { workers, needRedis: false, env: { ...CACHE_SUT_ENV } },
+    scenario,
+    io,
+    series,
+    async ({ dep, run }) => {
+      const warmup = await run({
+        name: 'cache warm-up',
+        model: 'closed',
+        connections: s.connections,
+        durationSec: s.warmupSec,
+        judged: false,
+      });
+      const { cold, warm } = cachePhases(s.closedSec, s.connections);
+      await flushCache(dep.url, s.adminToken);
+      const c0 = await scrapeCacheCounters(dep.url);
+      const coldRun = await run(cold);
+      const c1 = await scrapeCacheCounters(dep.url);
+      const warmRun = await run(warm);
+      const c2 = await scrapeCacheCounters(dep.url);
+      const setup = {
+        deployment: dep.description,
+        workersGiven: s.workersGiven,
+        runSec: s.closedSec,
+        connections: s.connections,
+      };
+      const coldFigures = { report: coldRun.report, hitRatePct: hitRatePct(c0, c1) };
+      const figures = judgeCache(coldFigures, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) }, setup);
+      return { phases: [warmup, coldRun, warmRun], figures };
+    },
+  );
 }
 
 export async function runStressAnalysis(
@@ -93,10 +127,24 @@ export async function runStressAnalysis(
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
-    const phases: PhaseResult[] = [await run({ name: 'stress warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
+    const phases: PhaseResult[] = [
+      await run({
+        name: 'stress warm-up',
+        model: 'closed',
+        connections: s.connections,
+        durationSec: s.warmupSec,
+        judged: false,
+      }),
+    ];
     let startRps = search.startRps;
     if (startRps === undefined) {
-      const capacity = await run({ name: 'stress capacity', model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: false });
+      const capacity = await run({
+        name: 'stress capacity',
+        model: 'closed',
+        connections: s.connections,
+        durationSec: s.closedSec,
+        judged: false,
+      });
       phases.push(capacity);
       startRps = Math.max(search.minRps, Math.round(capacity.report.throughputRps * 0.5));
     }
@@ -126,7 +174,15 @@ export async function runKneeAnalysis(
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
-    const phases: PhaseResult[] = [await run({ name: 'knee warm-up', model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false })];
+    const phases: PhaseResult[] = [
+      await run({
+        name: 'knee warm-up',
+        model: 'closed',
+        connections: s.connections,
+        durationSec: s.warmupSec,
+        judged: false,
+      }),
+    ];
     const steps: KneeStep[] = [];
     for (let c = nextConnections(steps, o); c !== undefined; c = nextConnections(steps, o)) {
       const phase = await run(sweepPhase(c, stepSec));

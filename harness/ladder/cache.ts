@@ -8,7 +8,12 @@ import { EnvironmentError } from '../errors.ts';
 export const CACHE_ID_RANGE = 10_000;
 /** A miss pays a simulated upstream (the SUT's LATENCY), which is what the cache is there to hide; --sut-env LATENCY=none removes it. */
 export const CACHE_LATENCY = 'uniform:20-80';
-export const CACHE_SUT_ENV = { CACHE: 'on', CACHE_MAX: String(CACHE_ID_RANGE * 2), CACHE_TTL_MS: '600000', LATENCY: CACHE_LATENCY } as const;
+export const CACHE_SUT_ENV = {
+  CACHE: 'on',
+  CACHE_MAX: String(CACHE_ID_RANGE * 2),
+  CACHE_TTL_MS: '600000',
+  LATENCY: CACHE_LATENCY,
+} as const;
 
 export interface CacheCounters {
   hits: number;
@@ -33,14 +38,22 @@ export function hitRatePct(before: CacheCounters, after: CacheCounters): number 
 
 export async function scrapeCacheCounters(baseUrl: string): Promise<CacheCounters> {
   const res = await fetch(new URL('/metrics', baseUrl), { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new EnvironmentError(`${baseUrl}/metrics answered ${res.status}: the cache analysis needs the SUT's metrics`);
+  if (!res.ok)
+    throw new EnvironmentError(`${baseUrl}/metrics answered ${res.status}: the cache analysis needs the SUT's metrics`);
   return parseCacheCounters(await res.text());
 }
 
 export async function flushCache(baseUrl: string, adminToken: string): Promise<void> {
-  const res = await fetch(new URL('/admin/cache/flush', baseUrl), { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(new URL('/admin/cache/flush', baseUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   await res.arrayBuffer();
-  if (!res.ok) throw new EnvironmentError(`POST ${baseUrl}/admin/cache/flush answered ${res.status}: start the SUT with ADMIN_TOKEN and pass it with --admin-token (or $ADMIN_TOKEN)`);
+  if (!res.ok)
+    throw new EnvironmentError(
+      `POST ${baseUrl}/admin/cache/flush answered ${res.status}: start the SUT with ADMIN_TOKEN and pass it with --admin-token (or $ADMIN_TOKEN)`,
+    );
 }
 
 export function cachePhases(durationSec: number, connections: number): { cold: Phase; warm: Phase } {

@@ -16,8 +16,17 @@ export function nextConnections(steps: KneeStep[], o: KneeOptions): number | und
 }
 
 export function toStep(report: PhaseReport, previous: KneeStep | undefined): KneeStep {
-  const gainPct = previous && previous.throughputRps > 0 ? ((report.throughputRps - previous.throughputRps) / previous.throughputRps) * 100 : null;
-  return { connections: report.connections!, throughputRps: report.throughputRps, p50Ms: report.latencyMs.p50, p99Ms: report.latencyMs.p99, gainPct: gainPct === null ? null : Math.round(gainPct * 10) / 10 };
+  const gainPct =
+    previous && previous.throughputRps > 0
+      ? ((report.throughputRps - previous.throughputRps) / previous.throughputRps) * 100
+      : null;
+  return {
+    connections: report.connections!,
+    throughputRps: report.throughputRps,
+    p50Ms: report.latencyMs.p50,
+    p99Ms: report.latencyMs.p99,
+    gainPct: gainPct === null ? null : Math.round(gainPct * 10) / 10,
+  };
 }
 
 /** The knee (pure): the step before the first that gained less than the rule asks; the last step if throughput never stopped rising. */

@@ -54,7 +54,10 @@ export interface LevelRun {
 }
 
 /** The warm-up and throughput phases (pure); the open phase follows from the throughput measured. */
-export function planClosedPhases(key: string, s: Pick<LevelSettings, 'warmupSec' | 'closedSec' | 'connections'>): Phase[] {
+export function planClosedPhases(
+  key: string,
+  s: Pick<LevelSettings, 'warmupSec' | 'closedSec' | 'connections'>,
+): Phase[] {
   return [
     { name: `${key} warm-up`, model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false },
     { name: `${key} throughput`, model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: true },
@@ -96,7 +99,15 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
       phases.push(open.value);
       const core = summarizeCore(closed, open.value.report);
       const openRps = openPhase.targetRps!;
-      return { phases, closed, extra: extra.map((p) => p.report), open: open.value.report, openRps, core, during: during.value };
+      return {
+        phases,
+        closed,
+        extra: extra.map((p) => p.report),
+        open: open.value.report,
+        openRps,
+        core,
+        during: during.value,
+      };
     });
   } finally {
     finished = await m.finish?.();

@@ -26,7 +26,10 @@ export const LEVEL2: LevelDefinition = {
   deploy: (s) => ({ workers: s.workers, needRedis: false, env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' } }),
   openSec: (s) => (s.target ? s.openSec : Math.max(s.openSec, s.reloads * MIN_OPEN_SEC_PER_RELOAD + 2)),
   prepare: (dep, s) => ({
-    duringOpen: () => (dep.suts[0] ? restartUnderLoad(dep.suts[0], s.reloads, s.chaos === 'kill' ? 'kill' : 'reload') : Promise.resolve(undefined)),
+    duringOpen: () =>
+      dep.suts[0]
+        ? restartUnderLoad(dep.suts[0], s.reloads, s.chaos === 'kill' ? 'kill' : 'reload')
+        : Promise.resolve(undefined),
   }),
   judge: (measured, _dep, s) => judgeReload(measured.open, measured.during as ReloadOutcome | undefined, s.reloads),
 };
@@ -71,7 +74,10 @@ export function judgeReload(open: PhaseReport, outcome: ReloadOutcome | undefine
   const unavailable = unavailableCount(open);
   const availabilityPct = r.sent === 0 ? 0 : ((r.sent - unavailable - r.inFlight) / r.sent) * 100;
   const passed = outcome.done >= requested && inPhase >= requested && lost === 0 && !outcome.error;
-  const errorsByKind = Object.fromEntries([...Object.entries(r.byStatus).filter(([st]) => Number(st) >= 400), ...Object.entries(r.byError)]);
+  const errorsByKind = Object.fromEntries([
+    ...Object.entries(r.byStatus).filter(([st]) => Number(st) >= 400),
+    ...Object.entries(r.byError),
+  ]);
   return {
     kind: 'reload',
     method: outcome.kind,

@@ -41,7 +41,13 @@ async function prepareQueueHooks(dep: StartedDeployment, s: LevelSettings, ctx: 
     verify: [enqueue],
     async afterThroughput(session: Session): Promise<PhaseResult[]> {
       run.enqueueStartMs = performance.now();
-      const phase = { name: 'level3 enqueue', model: 'closed' as const, connections: s.connections, durationSec: s.closedSec, judged: true };
+      const phase = {
+        name: 'level3 enqueue',
+        model: 'closed' as const,
+        connections: s.connections,
+        durationSec: s.closedSec,
+        judged: true,
+      };
       const result = await session.runPhase(phase, enqueue);
       enqueued = result.report;
       return [result];
@@ -49,7 +55,13 @@ async function prepareQueueHooks(dep: StartedDeployment, s: LevelSettings, ctx: 
     async duringOpen(open) {
       run.openStartMs = performance.now();
       // Jobs keep arriving (half the enqueue rate, off the record) so the open phase measures the API while jobs run.
-      run.background = await enqueueInBackground(dep.url, enqueue, s, Math.max(1, Math.round((enqueued?.throughputRps ?? 0) / 2)), open.durationSec);
+      run.background = await enqueueInBackground(
+        dep.url,
+        enqueue,
+        s,
+        Math.max(1, Math.round((enqueued?.throughputRps ?? 0) / 2)),
+        open.durationSec,
+      );
     },
     async finish() {
       await sampler.stop();
@@ -59,10 +71,22 @@ async function prepareQueueHooks(dep: StartedDeployment, s: LevelSettings, ctx: 
   };
 }
 
-async function enqueueInBackground(url: string, scenario: Scenario, s: LevelSettings, targetRps: number, durationSec: number) {
+async function enqueueInBackground(
+  url: string,
+  scenario: Scenario,
+  s: LevelSettings,
+  targetRps: number,
+  durationSec: number,
+) {
   const recorder = new Recorder();
   const phase = { name: 'level3 background enqueue', model: 'open' as const, targetRps, durationSec, judged: false };
-  const run = await openEngine.run(phase, { target: url, scenario, recorder, timeoutMs: s.timeoutMs, seed: s.seed + 1 });
+  const run = await openEngine.run(phase, {
+    target: url,
+    scenario,
+    recorder,
+    timeoutMs: s.timeoutMs,
+    seed: s.seed + 1,
+  });
   return { jobs: recorder.counts.completed, achievedRps: run.open?.achievedRps ?? 0 };
 }
 

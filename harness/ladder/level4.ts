@@ -20,7 +20,12 @@ export interface NodeSample {
 
 export const LEVEL4: LevelDefinition = {
   key: 'level4',
-  deploy: (s) => ({ workers: workersPerNode(s.workersGiven ? s.workers : undefined, s.nodes), nodes: s.nodes, needRedis: false, env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' } }),
+  deploy: (s) => ({
+    workers: workersPerNode(s.workersGiven ? s.workers : undefined, s.nodes),
+    nodes: s.nodes,
+    needRedis: false,
+    env: { CACHE: 'on', KEEP_ALIVE_TIMEOUT_MS: '65000' },
+  }),
   prepare: (dep) => ({ duringOpen: () => sampleNodeIds(dep.url, DISTRIBUTION_SAMPLE, SAMPLE_CONNECTIONS) }),
   judge: (measured, dep, s, ctx) => {
     const level2Rps = ctx.previous.get('level2')?.measured.closed.throughputRps;

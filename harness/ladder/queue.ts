@@ -14,7 +14,13 @@ export function parseQueueDepth(metricsText: string, atMs: number): QueueDepth |
   const values: Record<string, number> = {};
   for (const m of metricsText.matchAll(/^loadlab_queue_jobs\{state="(\w+)"\}\s+(\S+)$/gm)) values[m[1]!] = Number(m[2]);
   if (Object.keys(values).length === 0) return undefined;
-  return { atMs, waiting: values.waiting ?? 0, active: values.active ?? 0, delayed: values.delayed ?? 0, failed: values.failed ?? 0 };
+  return {
+    atMs,
+    waiting: values.waiting ?? 0,
+    active: values.active ?? 0,
+    delayed: values.delayed ?? 0,
+    failed: values.failed ?? 0,
+  };
 }
 
 export const backlogOf = (d: QueueDepth): number => d.waiting + d.active + d.delayed;
@@ -23,7 +29,11 @@ export const backlogOf = (d: QueueDepth): number => d.waiting + d.active + d.del
  * Jobs processed per second from `enqueued` accepted jobs and the backlog before and after (pure): the completed
  * counter is capped by the queue's retention, the backlog is not. The window ends when the backlog first drains.
  */
-export function processingRate(samples: QueueDepth[], enqueued: number, startMs: number): { ratePerSec: number | null; drainedAtMs: number | null } {
+export function processingRate(
+  samples: QueueDepth[],
+  enqueued: number,
+  startMs: number,
+): { ratePerSec: number | null; drainedAtMs: number | null } {
   const first = samples.find((s) => s.atMs >= startMs);
   if (!first) return { ratePerSec: null, drainedAtMs: null };
   const drained = samples.find((s) => s.atMs > first.atMs && backlogOf(s) === 0);
@@ -36,7 +46,10 @@ export function processingRate(samples: QueueDepth[], enqueued: number, startMs:
 }
 
 /** Samples /metrics every second (atMs on performance.now()'s clock); `rowOf` maps each sample to the series row being written at that moment. */
-export function startQueueSampler(metricsUrl: string, rowOf: () => number): { samples: QueueDepth[]; byRow: Map<number, QueueDepth>; stop(): Promise<void> } {
+export function startQueueSampler(
+  metricsUrl: string,
+  rowOf: () => number,
+): { samples: QueueDepth[]; byRow: Map<number, QueueDepth>; stop(): Promise<void> } {
   const samples: QueueDepth[] = [];
   const byRow = new Map<number, QueueDepth>();
   let inFlight: Promise<void> = Promise.resolve();

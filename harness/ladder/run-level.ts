@@ -37,8 +37,11 @@ export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelConte
   return withCleanup(async () => {
     ctx.io.stderr.write(`${def.key}: starting ${s.target ? `against ${s.target}` : 'its deployment'}…\n`);
     const dep = await startDeployment(s, def.deploy(s));
-    ctx.io.stderr.write(`${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`);
-    if (s.chaos === 'fail') throw new ChaosError(`${def.key}: --chaos fail: failing on purpose after the deployment started`);
+    ctx.io.stderr.write(
+      `${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`,
+    );
+    if (s.chaos === 'fail')
+      throw new ChaosError(`${def.key}: --chaos fail: failing on purpose after the deployment started`);
     const hooks = def.prepare ? await def.prepare(dep, s, ctx) : {};
     const measured = await measureLevel(dep, s, {
       ...hooks,

@@ -58,10 +58,19 @@ export function probePhase(rateRps: number, durationSec: number): Phase {
 }
 
 /** Runs the search with `probe` doing the I/O (one open phase per call). */
-export async function searchRate(probe: (rateRps: number) => Promise<PhaseResult>, slo: Slo, o: SearchOptions, maxProbes = 20): Promise<{ result: StressResult; phases: PhaseResult[] }> {
+export async function searchRate(
+  probe: (rateRps: number) => Promise<PhaseResult>,
+  slo: Slo,
+  o: SearchOptions,
+  maxProbes = 20,
+): Promise<{ result: StressResult; phases: PhaseResult[] }> {
   const probes: Probe[] = [];
   const phases: PhaseResult[] = [];
-  for (let rate = nextProbeRate(probes, o); rate !== undefined && probes.length < maxProbes; rate = nextProbeRate(probes, o)) {
+  for (
+    let rate = nextProbeRate(probes, o);
+    rate !== undefined && probes.length < maxProbes;
+    rate = nextProbeRate(probes, o)
+  ) {
     const phase = await probe(rate);
     phases.push(phase);
     probes.push(judgeProbe(phase.report, slo));

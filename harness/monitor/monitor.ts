@@ -21,7 +21,6 @@ export interface MonitorOptions {
   readyUrl?: string;
 }
 
-
 export class Monitor {
   private readonly loop: IntervalHistogram;
   private readonly phaseLoop: IntervalHistogram;
@@ -66,13 +65,18 @@ export class Monitor {
     const cpuPctMean = cpu.length ? round1(cpu.reduce((a, b) => a + b, 0) / cpu.length) : 0;
     const eventLoopP99Ms = loopDelayP99Ms(this.phaseLoop);
     const reasons: string[] = [];
-    if (cpuPctMean >= SATURATION.cpuPct) reasons.push(`generator CPU ${cpuPctMean}% ≥ ${SATURATION.cpuPct}% of one core`);
-    if (eventLoopP99Ms > SATURATION.eventLoopP99Ms) reasons.push(`event-loop delay p99 ${eventLoopP99Ms} ms > ${SATURATION.eventLoopP99Ms} ms`);
+    if (cpuPctMean >= SATURATION.cpuPct)
+      reasons.push(`generator CPU ${cpuPctMean}% ≥ ${SATURATION.cpuPct}% of one core`);
+    if (eventLoopP99Ms > SATURATION.eventLoopP99Ms)
+      reasons.push(`event-loop delay p99 ${eventLoopP99Ms} ms > ${SATURATION.eventLoopP99Ms} ms`);
     const generator: GeneratorReport = { cpuPctMean, cpuPctMax: cpu.length ? Math.max(...cpu) : 0, eventLoopP99Ms };
     if (reasons.length) generator.saturationReason = reasons.join('; ');
     const sutSamples = this.phaseSamples.filter((s) => s.sutCpuPct !== undefined);
     const sut = sutSamples.length
-      ? { cpuPctMax: Math.max(...sutSamples.map((s) => s.sutCpuPct!)), rssMbMax: Math.max(...sutSamples.map((s) => s.sutRssMb!)) }
+      ? {
+          cpuPctMax: Math.max(...sutSamples.map((s) => s.sutCpuPct!)),
+          rssMbMax: Math.max(...sutSamples.map((s) => s.sutRssMb!)),
+        }
       : undefined;
     return { generator, ...(sut ? { sut } : {}) };
   }
@@ -91,7 +95,10 @@ export class Monitor {
     const previous = this.lastSut;
     this.lastSut = current;
     if (!current || !previous) return {};
-    return { sutCpuPct: round1(((current.cpuSec - previous.cpuSec) / wallSec) * 100), sutRssMb: round1(current.rssBytes / 1048576) };
+    return {
+      sutCpuPct: round1(((current.cpuSec - previous.cpuSec) / wallSec) * 100),
+      sutRssMb: round1(current.rssBytes / 1048576),
+    };
   }
 
   private async probeUrls(): Promise<Partial<MonitorSample>> {

@@ -15,7 +15,10 @@ export function collectEnvironment(): Environment {
 
 function readGitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
+      null
+    );
   } catch {
     return null;
   }
@@ -23,7 +26,12 @@ function readGitCommit(): string | null {
 
 /** A sortable, file-name-safe run id such as `2026-11-23T11-30-00Z-run-ab12`. */
 export function createRunId(kind: string, at: Date, random: () => number = Math.random): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
+  const suffix = Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0');
   return `${stamp}-${kind}-${suffix}`;
 }

@@ -30,7 +30,9 @@ export function describeMethod(m: MethodInputs): string {
     ? `load from this machine (${e.cpus} cores, ${e.cpuModel}) to ${s.target}`
     : `${e.cpuModel}, ${e.cpus} cores shared by the SUT, PostgreSQL and the load generator (one Node process)`;
   const phases = `${s.warmupSec}s warm-up + ${s.closedSec}s closed phase (${s.connections} connections, throughput) + ${s.openSec}s open phase at ${Math.round(s.loadFraction * 100)}% of that throughput (latency, from intended send times)`;
-  const stability = s.quick ? '--quick: short phases for smoke runs, figures are indicative only' : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';
+  const stability = s.quick
+    ? '--quick: short phases for smoke runs, figures are indicative only'
+    : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';
   const plan = m.ladder ? `each level: ${phases}; ${stability}` : `${s.warmupSec}s warm-up first; ${stability}`;
   return [`${where}; Node ${e.node}, ${e.os}`, plan, ...m.runs].join('. ') + '.';
 }

@@ -38,7 +38,14 @@ export interface PhaseReport {
   durationSec: number;
   elapsedSec: number;
   judged: boolean;
-  requests: { sent: number; completed: number; failed: number; inFlight: number; byStatus: Record<string, number>; byError: Record<string, number> };
+  requests: {
+    sent: number;
+    completed: number;
+    failed: number;
+    inFlight: number;
+    byStatus: Record<string, number>;
+    byError: Record<string, number>;
+  };
   throughputRps: number;
   /** Open model: sends per second of schedule actually made, and sends that left later than the rule allows. */
   achievedRps?: number;

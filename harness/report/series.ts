@@ -1,7 +1,19 @@
 // Renders the per-second series as CSV (pure).
 import type { SeriesRow } from './model.ts';
 
-const HEADER = ['second', 'phase', 'rps', 'p50_ms', 'p99_ms', 'errors', 'generator_cpu_pct', 'event_loop_p99_ms', 'sut_cpu_pct', 'sut_rss_mb', 'ready_status'];
+const HEADER = [
+  'second',
+  'phase',
+  'rps',
+  'p50_ms',
+  'p99_ms',
+  'errors',
+  'generator_cpu_pct',
+  'event_loop_p99_ms',
+  'sut_cpu_pct',
+  'sut_rss_mb',
+  'ready_status',
+];
 
 export function renderSeriesCsv(rows: SeriesRow[]): string {
   const lines = rows.map((r) =>

@@ -38,7 +38,9 @@ export function parseOptions(argv: string[], specs: OptionSpec[]): ParsedOptions
     else if (values[name] !== undefined) throw new UsageError(`--${name}: given more than once`);
     else values[name] = value;
   }
-  for (const spec of specs) if (values[spec.name] === undefined && spec.default !== undefined) values[spec.name] = convert(spec, String(spec.default));
+  for (const spec of specs)
+    if (values[spec.name] === undefined && spec.default !== undefined)
+      values[spec.name] = convert(spec, String(spec.default));
   return values;
 }
 
@@ -55,7 +57,10 @@ function convert(spec: OptionSpec, raw: string | undefined): string | number | b
     case 'integer': {
       const n = Number(raw);
       const ok = raw!.trim() !== '' && Number.isFinite(n) && n > 0 && (spec.type === 'number' || Number.isInteger(n));
-      if (!ok) throw new UsageError(`${name}: expected a positive ${spec.type === 'integer' ? 'whole number' : 'number'}, got "${raw}"`);
+      if (!ok)
+        throw new UsageError(
+          `${name}: expected a positive ${spec.type === 'integer' ? 'whole number' : 'number'}, got "${raw}"`,
+        );
       return n;
     }
     default:
@@ -67,7 +72,9 @@ function convert(spec: OptionSpec, raw: string | undefined): string | number | b
 export function renderUsage(command: string, summary: string, specs: OptionSpec[]): string {
   const rows = specs.map((s) => {
     const left = `  --${s.name}${s.type === 'boolean' ? '' : ` ${s.valueName ?? s.type.toUpperCase()}`}`;
-    const extra = [s.repeatable ? 'repeatable' : '', s.default !== undefined ? `default ${s.default}` : ''].filter(Boolean).join(', ');
+    const extra = [s.repeatable ? 'repeatable' : '', s.default !== undefined ? `default ${s.default}` : '']
+      .filter(Boolean)
+      .join(', ');
     return `${left.padEnd(30)} ${s.description}${extra ? ` (${extra})` : ''}`;
   });
   return [`usage: loadlab ${command} [options]`, `  ${summary}`, '', ...rows].join('\n');

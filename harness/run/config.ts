@@ -11,10 +11,31 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'method', type: 'string', valueName: 'METHOD', default: 'GET', description: 'HTTP method (ad-hoc run)' },
   { name: 'header', type: 'string', valueName: 'K:V', repeatable: true, description: 'request header (ad-hoc run)' },
   { name: 'body', type: 'string', valueName: 'JSON', description: 'request body (ad-hoc run)' },
-  { name: 'expect-status', type: 'integer', valueName: 'CODE', description: 'status that counts as success (default: any below 400)' },
-  { name: 'connections', type: 'integer', valueName: 'N', description: 'closed model: N connections as fast as they go' },
-  { name: 'rate', type: 'number', valueName: 'R', description: 'open model: R requests per second on a fixed schedule' },
-  { name: 'duration', type: 'duration', valueName: 'TIME', default: '30s', description: 'measured phase length (500ms, 30s, 2m)' },
+  {
+    name: 'expect-status',
+    type: 'integer',
+    valueName: 'CODE',
+    description: 'status that counts as success (default: any below 400)',
+  },
+  {
+    name: 'connections',
+    type: 'integer',
+    valueName: 'N',
+    description: 'closed model: N connections as fast as they go',
+  },
+  {
+    name: 'rate',
+    type: 'number',
+    valueName: 'R',
+    description: 'open model: R requests per second on a fixed schedule',
+  },
+  {
+    name: 'duration',
+    type: 'duration',
+    valueName: 'TIME',
+    default: '30s',
+    description: 'measured phase length (500ms, 30s, 2m)',
+  },
   { name: 'warmup', type: 'duration', valueName: 'TIME', description: 'warm-up phase before it, not judged' },
   {
     name: 'threshold',
@@ -25,10 +46,27 @@ export const RUN_OPTIONS: OptionSpec[] = [
       '[ENDPOINT:]METRIC OP VALUE, e.g. p95<200ms, error_rate<0.1% (or <0.001), throughput>1000, ' +
       'availability>99.9%, "GET /x/:id:p99<500ms"',
   },
-  { name: 'scenario', type: 'string', valueName: 'FILE', description: 'JSON scenario: weighted journeys, stages, thresholds' },
+  {
+    name: 'scenario',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'JSON scenario: weighted journeys, stages, thresholds',
+  },
   { name: 'timeout', type: 'duration', valueName: 'TIME', default: '10s', description: 'per-request timeout' },
-  { name: 'late-threshold', type: 'duration', valueName: 'TIME', default: '2ms', description: 'open model: a send later than this counts as late' },
-  { name: 'sut-pid', type: 'integer', valueName: 'PID', repeatable: true, description: 'sample CPU and RSS of this process and its children' },
+  {
+    name: 'late-threshold',
+    type: 'duration',
+    valueName: 'TIME',
+    default: '2ms',
+    description: 'open model: a send later than this counts as late',
+  },
+  {
+    name: 'sut-pid',
+    type: 'integer',
+    valueName: 'PID',
+    repeatable: true,
+    description: 'sample CPU and RSS of this process and its children',
+  },
   { name: 'metrics-url', type: 'string', valueName: 'URL', description: 'scrape this /metrics every second' },
   { name: 'ready-url', type: 'string', valueName: 'URL', description: 'probe this /ready every second' },
   { name: 'seed', type: 'integer', valueName: 'N', default: 1, description: 'seed for ids and journey choice' },
@@ -90,7 +128,7 @@ function adHocStep(o: ParsedOptions) {
   const path = o.path as string;
   if (!path.startsWith('/')) throw new UsageError(`--path: must start with "/", got "${path}"`);
   const method = (o.method as string).toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method: "${o.method}" is not an HTTP method`);
+  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method: "${String(o.method)}" is not an HTTP method`);
   const headers: Record<string, string> = {};
   for (const h of (o.header as string[] | undefined) ?? []) {
     const colon = h.indexOf(':');
@@ -125,7 +163,8 @@ export function checkHttpUrl(value: string, name: string): URL {
   } catch {
     throw new UsageError(`--${name}: "${value}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${name}: only http:// and https:// URLs, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--${name}: only http:// and https:// URLs, got "${value}"`);
   return url;
 }
 
@@ -134,13 +173,17 @@ const SECRET_HEADER = /authorization|cookie|token|secret|password|api-?key/i;
 /** The effective config as plain JSON for run.json: thresholds as written, the scenario inline, secrets redacted. */
 export function describeConfig(config: RunConfig): Record<string, unknown> {
   const { thresholds, scenario, ...rest } = config;
-  const journeys = scenario.journeys.map((j) => ({ ...j, steps: j.steps.map((step) => ({ ...step, headers: redactHeaders(step.headers) })) }));
+  const journeys = scenario.journeys.map((j) => ({
+    ...j,
+    steps: j.steps.map((step) => ({ ...step, headers: redactHeaders(step.headers) })),
+  }));
   return { ...rest, scenario: { ...scenario, journeys }, thresholds: thresholds.map((t) => t.source) };
 }
 
 function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!headers) return headers;
   // A {var:…} template names a captured value, not a secret: keep it readable.
-  const redact = (name: string, value: string) => (SECRET_HEADER.test(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value);
+  const redact = (name: string, value: string) =>
+    SECRET_HEADER.test(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value;
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(name, value)]));
 }

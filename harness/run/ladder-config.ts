@@ -13,16 +13,58 @@ export const DURATIONS = {
 } as const;
 
 export const LADDER_OPTIONS: OptionSpec[] = [
-  { name: 'target', type: 'string', valueName: 'URL', description: 'use this running deployment instead of starting one (no start/stop)' },
-  { name: 'quick', type: 'boolean', description: `short phases (${DURATIONS.quick.warmupSec}s warm-up, ${DURATIONS.quick.closedSec}s closed, ${DURATIONS.quick.openSec}s open)` },
-  { name: 'warmup', type: 'duration', valueName: 'TIME', description: `warm-up length (default ${DURATIONS.default.warmupSec}s)` },
-  { name: 'duration', type: 'duration', valueName: 'TIME', description: `closed and open phase length (default ${DURATIONS.default.closedSec}s)` },
+  {
+    name: 'target',
+    type: 'string',
+    valueName: 'URL',
+    description: 'use this running deployment instead of starting one (no start/stop)',
+  },
+  {
+    name: 'quick',
+    type: 'boolean',
+    description: `short phases (${DURATIONS.quick.warmupSec}s warm-up, ${DURATIONS.quick.closedSec}s closed, ${DURATIONS.quick.openSec}s open)`,
+  },
+  {
+    name: 'warmup',
+    type: 'duration',
+    valueName: 'TIME',
+    description: `warm-up length (default ${DURATIONS.default.warmupSec}s)`,
+  },
+  {
+    name: 'duration',
+    type: 'duration',
+    valueName: 'TIME',
+    description: `closed and open phase length (default ${DURATIONS.default.closedSec}s)`,
+  },
   { name: 'connections', type: 'integer', valueName: 'N', default: 32, description: 'closed phase connections' },
-  { name: 'load-fraction', type: 'number', valueName: 'F', default: 0.5, description: 'open phase rate as a fraction of the closed phase throughput (0–1]' },
-  { name: 'workers', type: 'integer', valueName: 'N', description: `SUT workers for levels 1–3 (default ${availableParallelism()}); per node for level 4 (default cores ÷ nodes)` },
-  { name: 'nodes', type: 'integer', valueName: 'M', default: 2, description: 'level 4: SUT nodes behind the load balancer' },
+  {
+    name: 'load-fraction',
+    type: 'number',
+    valueName: 'F',
+    default: 0.5,
+    description: 'open phase rate as a fraction of the closed phase throughput (0–1]',
+  },
+  {
+    name: 'workers',
+    type: 'integer',
+    valueName: 'N',
+    description: `SUT workers for levels 1–3 (default ${availableParallelism()}); per node for level 4 (default cores ÷ nodes)`,
+  },
+  {
+    name: 'nodes',
+    type: 'integer',
+    valueName: 'M',
+    default: 2,
+    description: 'level 4: SUT nodes behind the load balancer',
+  },
   { name: 'lb', type: 'string', valueName: 'KIND', default: 'nginx', description: 'level 4: nginx or haproxy' },
-  { name: 'reloads', type: 'integer', valueName: 'N', default: 2, description: 'level 2: rolling reloads during the open phase' },
+  {
+    name: 'reloads',
+    type: 'integer',
+    valueName: 'N',
+    default: 2,
+    description: 'level 2: rolling reloads during the open phase',
+  },
   {
     name: 'kpi',
     type: 'string',
@@ -30,10 +72,31 @@ export const LADDER_OPTIONS: OptionSpec[] = [
     repeatable: true,
     description: 'KPI target (the --threshold form): p99<300ms, throughput>5000, error_rate<0.1%, availability>99.99%',
   },
-  { name: 'sut-env', type: 'string', valueName: 'K=V', repeatable: true, description: 'extra SUT environment, e.g. LATENCY=uniform:20-80' },
-  { name: 'database-url', type: 'string', valueName: 'URL', description: 'PostgreSQL to use (default $DATABASE_URL, else embedded)' },
-  { name: 'redis-url', type: 'string', valueName: 'URL', description: 'Redis to use (default $REDIS_URL, else redis-server from PATH)' },
-  { name: 'admin-token', type: 'string', valueName: 'TOKEN', description: 'cache: the target\'s ADMIN_TOKEN (default $ADMIN_TOKEN)' },
+  {
+    name: 'sut-env',
+    type: 'string',
+    valueName: 'K=V',
+    repeatable: true,
+    description: 'extra SUT environment, e.g. LATENCY=uniform:20-80',
+  },
+  {
+    name: 'database-url',
+    type: 'string',
+    valueName: 'URL',
+    description: 'PostgreSQL to use (default $DATABASE_URL, else embedded)',
+  },
+  {
+    name: 'redis-url',
+    type: 'string',
+    valueName: 'URL',
+    description: 'Redis to use (default $REDIS_URL, else redis-server from PATH)',
+  },
+  {
+    name: 'admin-token',
+    type: 'string',
+    valueName: 'TOKEN',
+    description: "cache: the target's ADMIN_TOKEN (default $ADMIN_TOKEN)",
+  },
   { name: 'timeout', type: 'duration', valueName: 'TIME', default: '10s', description: 'per-request timeout' },
   { name: 'seed', type: 'integer', valueName: 'N', default: 1, description: 'seed for ids and journey choice' },
   { name: 'out', type: 'string', valueName: 'DIR', default: 'results', description: 'results root folder' },
@@ -42,7 +105,12 @@ export const LADDER_OPTIONS: OptionSpec[] = [
 
 /** Not in the usage text: fault injection for the checks' negative controls. */
 export const HIDDEN_OPTIONS: OptionSpec[] = [
-  { name: 'chaos', type: 'string', valueName: 'KIND', description: 'kill: SIGKILL the workers instead of reloading (level 2); fail: throw after starting the SUT' },
+  {
+    name: 'chaos',
+    type: 'string',
+    valueName: 'KIND',
+    description: 'kill: SIGKILL the workers instead of reloading (level 2); fail: throw after starting the SUT',
+  },
 ];
 
 export type Chaos = 'kill' | 'fail';
@@ -75,11 +143,13 @@ export interface LevelSettings {
 export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = process.env): Readonly<LevelSettings> {
   const base = o.quick === true ? DURATIONS.quick : DURATIONS.default;
   const fraction = o['load-fraction'] as number;
-  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--load-fraction: expected a number in (0, 1], got ${fraction}`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new UsageError(`--load-fraction: expected a number in (0, 1], got ${fraction}`);
   const lb = o.lb as string;
   if (lb !== 'nginx' && lb !== 'haproxy') throw new UsageError(`--lb: expected nginx or haproxy, got "${lb}"`);
   const chaos = o.chaos as string | undefined;
-  if (chaos !== undefined && chaos !== 'kill' && chaos !== 'fail') throw new UsageError(`--chaos: expected kill or fail, got "${chaos}"`);
+  if (chaos !== undefined && chaos !== 'kill' && chaos !== 'fail')
+    throw new UsageError(`--chaos: expected kill or fail, got "${chaos}"`);
   const targets = parseKpiTargets((o.kpi as string[] | undefined) ?? []);
   const duration = o.duration as number | undefined;
   return Object.freeze({
@@ -104,7 +174,7 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
     seed: o.seed as number,
     outDir: o.out as string,
     json: o.json === true,
-    ...(chaos ? { chaos: chaos as Chaos } : {}),
+    ...(chaos ? { chaos: chaos } : {}),
   });
 }
 

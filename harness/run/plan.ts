@@ -29,7 +29,9 @@ function phaseFromStage(stage: StageInput, spec: LoadSpec): Phase {
   const where = `stage "${stage.name}"`;
   const durationSec = parseDurationSec(stage.duration, `${where} duration`);
   const explicit = stage.rate !== undefined || stage.connections !== undefined;
-  const load = explicit ? loadOf(stage.rate, stage.connections, where) : loadOf(spec.targetRps, spec.connections, where);
+  const load = explicit
+    ? loadOf(stage.rate, stage.connections, where)
+    : loadOf(spec.targetRps, spec.connections, where);
   const phase: Phase = { name: stage.name, ...load, durationSec, judged: stage.judged ?? !UNJUDGED.test(stage.name) };
   if (stage.fromRate !== undefined) {
     if (phase.model !== 'open') throw new UsageError(`${where}: fromRate needs an open-model stage (a rate)`);
@@ -38,7 +40,11 @@ function phaseFromStage(stage: StageInput, spec: LoadSpec): Phase {
   return phase;
 }
 
-function loadOf(targetRps: number | undefined, connections: number | undefined, where: string): Pick<Phase, 'model' | 'targetRps' | 'connections'> {
+function loadOf(
+  targetRps: number | undefined,
+  connections: number | undefined,
+  where: string,
+): Pick<Phase, 'model' | 'targetRps' | 'connections'> {
   if (targetRps !== undefined && connections !== undefined) {
     throw new UsageError(`${where}: give --rate (open model) or --connections (closed model), not both`);
   }
@@ -51,7 +57,10 @@ function loadOf(targetRps: number | undefined, connections: number | undefined, 
 export function describePlan(phases: Phase[]): string {
   return phases
     .map((p) => {
-      const load = p.model === 'open' ? `${p.fromRps !== undefined ? `${p.fromRps}→` : ''}${p.targetRps} req/s (open)` : `${p.connections} connections (closed)`;
+      const load =
+        p.model === 'open'
+          ? `${p.fromRps !== undefined ? `${p.fromRps}→` : ''}${p.targetRps} req/s (open)`
+          : `${p.connections} connections (closed)`;
       return `${p.name}: ${load} for ${p.durationSec}s${p.judged ? '' : ' (not judged)'}`;
     })
     .join('\n');

@@ -44,7 +44,8 @@ export interface Session {
 /** Verifies every scenario (throws before any timing when one answers wrongly), then starts the monitor. */
 export async function openSession(o: SessionOptions): Promise<Session> {
   const verified: VerifiedEndpoint[] = [];
-  for (const scenario of o.verify ?? [o.scenario]) verified.push(...(await verifyScenario(o.target, scenario, o.timeoutMs)));
+  for (const scenario of o.verify ?? [o.scenario])
+    verified.push(...(await verifyScenario(o.target, scenario, o.timeoutMs)));
   const prefix = o.label ? `${o.label}: ` : '';
   o.io.stderr.write(`${prefix}verified ${verified.map((v) => `${v.name} → ${v.status}`).join(', ')}\n`);
   const monitor = new Monitor({ sutPids: o.sutPids, metricsUrl: o.metricsUrl, readyUrl: o.readyUrl });
@@ -54,7 +55,8 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     target: o.target,
     verified,
     series,
-    runPhase: (phase, scenario) => runPhase(phase, { ...o, scenario: scenario ?? o.scenario }, monitor, progress, series),
+    runPhase: (phase, scenario) =>
+      runPhase(phase, { ...o, scenario: scenario ?? o.scenario }, monitor, progress, series),
     stop: () => monitor.stop(),
   };
 }
@@ -85,17 +87,39 @@ async function runPhase(
       series.push({ second: series.length, phase: phase.name, window, sample });
       const elapsedSec = (performance.now() - startedMs) / 1000;
       const errors = recorder.counts.failed;
-      progress.update({ phase: phase.name, elapsedSec, durationSec: phase.durationSec, rps: window.responses, p99Ms: window.p99Ms, errors });
+      progress.update({
+        phase: phase.name,
+        elapsedSec,
+        durationSec: phase.durationSec,
+        rps: window.responses,
+        p99Ms: window.p99Ms,
+        errors,
+      });
     });
   };
   monitor.beginPhase();
   const timer = setInterval(tick, 1000);
   try {
-    const ctx = { target: o.target, scenario: o.scenario, recorder, timeoutMs: o.timeoutMs, lateThresholdMs: o.lateThresholdMs, seed: o.seed };
+    const ctx = {
+      target: o.target,
+      scenario: o.scenario,
+      recorder,
+      timeoutMs: o.timeoutMs,
+      lateThresholdMs: o.lateThresholdMs,
+      seed: o.seed,
+    };
     const run = await engineFor(phase.model).run(phase, ctx);
     await ticking;
     const { generator, sut } = monitor.endPhase();
-    return summarizePhase({ phase, recorder, elapsedSec: run.elapsedSec, open: run.open, firstResponse: run.firstResponse, generator, sut });
+    return summarizePhase({
+      phase,
+      recorder,
+      elapsedSec: run.elapsedSec,
+      open: run.open,
+      firstResponse: run.firstResponse,
+      generator,
+      sut,
+    });
   } finally {
     clearInterval(timer);
     progress.done();

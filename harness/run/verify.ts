@@ -14,7 +14,11 @@ export interface VerifiedEndpoint {
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'timeout', 'ECONNRESET']);
 
 /** Walks each journey in order (so a login step's capture feeds later steps); throws on the first unreachable target or after all checks. */
-export async function verifyScenario(target: string, scenario: Scenario, timeoutMs = 5_000): Promise<VerifiedEndpoint[]> {
+export async function verifyScenario(
+  target: string,
+  scenario: Scenario,
+  timeoutMs = 5_000,
+): Promise<VerifiedEndpoint[]> {
   const verified: VerifiedEndpoint[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -35,22 +39,39 @@ export async function verifyScenario(target: string, scenario: Scenario, timeout
   return verified;
 }
 
-async function callOnce(target: string, prepared: ReturnType<typeof prepareRequest>, timeoutMs: number): Promise<{ status: number; bodyText: string }> {
+async function callOnce(
+  target: string,
+  prepared: ReturnType<typeof prepareRequest>,
+  timeoutMs: number,
+): Promise<{ status: number; bodyText: string }> {
   const url = new URL(prepared.path, target).toString();
   try {
-    const res = await request(url, { method: prepared.method as 'GET', headers: prepared.headers, body: prepared.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const res = await request(url, {
+      method: prepared.method as 'GET',
+      headers: prepared.headers,
+      body: prepared.body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
     return { status: res.statusCode, bodyText: await res.body.text() };
   } catch (error) {
     const kind = classifyError(error);
-    if (UNREACHABLE.has(kind)) throw new TargetUnreachableError(`target unreachable: ${prepared.method} ${url} failed with ${kind}`, { cause: error });
-    throw new TargetUnreachableError(`target unreachable: ${prepared.method} ${url} failed: ${(error as Error).message}`, { cause: error });
+    if (UNREACHABLE.has(kind))
+      throw new TargetUnreachableError(`target unreachable: ${prepared.method} ${url} failed with ${kind}`, {
+        cause: error,
+      });
+    throw new TargetUnreachableError(
+      `target unreachable: ${prepared.method} ${url} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 /** Returns what is wrong with an answer, or undefined when it is right (pure). */
 export function checkAnswer(step: Step, status: number, bodyText: string): string | undefined {
   if (!isSuccessStatus(status, step.expectStatus)) {
-    const expected = step.expectStatus === undefined ? 'a status below 400' : `status ${[step.expectStatus].flat().join(' or ')}`;
+    const expected =
+      step.expectStatus === undefined ? 'a status below 400' : `status ${[step.expectStatus].flat().join(' or ')}`;
     return `expected ${expected}, got ${status}${bodyText ? ` with body ${bodyText.slice(0, 120)}` : ''}`;
   }
   if (!step.expectKeys?.length && !step.capture) return undefined;
@@ -60,7 +81,8 @@ export function checkAnswer(step: Step, status: number, bodyText: string): strin
   } catch {
     return `expected a JSON body, got ${JSON.stringify(bodyText.slice(0, 80))}`;
   }
-  const missing = [...(step.expectKeys ?? []), ...Object.values(step.capture ?? {})].filter((key) => readPath(json, key) === undefined);
+  const missing = [...(step.expectKeys ?? []), ...Object.values(step.capture ?? {})].filter(
+    (key) => readPath(json, key) === undefined,
+  );
   return missing.length ? `JSON body lacks ${missing.map((k) => `"${k}"`).join(', ')}` : undefined;
 }
-

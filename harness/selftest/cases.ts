@@ -41,7 +41,10 @@ export const DISTURBED = { loopStallMs: 20, lateShare: 0.01 } as const;
 const MAX_ATTEMPTS = 3;
 
 /** Runs a case, retrying (at most twice) an attempt that failed while the generator was visibly disturbed. */
-export async function runSelftestCaseWithRetry(c: SelftestCase, onRetry?: (o: CaseOutcome) => void): Promise<CaseOutcome> {
+export async function runSelftestCaseWithRetry(
+  c: SelftestCase,
+  onRetry?: (o: CaseOutcome) => void,
+): Promise<CaseOutcome> {
   let outcome = await runSelftestCase(c);
   for (let attempt = 2; !outcome.passed && isDisturbed(outcome) && attempt <= MAX_ATTEMPTS; attempt++) {
     onRetry?.(outcome);
@@ -60,25 +63,42 @@ const STALLS: OracleTiming = { serviceMs: 200, stallPeriodMs: 1000, stallMs: 300
 
 /** Modest rates, so the generator and the oracle fit on two cores together. */
 export const DEFAULT_CASES: SelftestCase[] = [
-  { name: 'open, fixed 200 ms', timing: { serviceMs: 200 }, model: 'open', targetRps: 400, durationSec: 4, warmupSec: 1 },
+  {
+    name: 'open, fixed 200 ms',
+    timing: { serviceMs: 200 },
+    model: 'open',
+    targetRps: 400,
+    durationSec: 4,
+    warmupSec: 1,
+  },
   { name: 'open, stalls, 200/s', timing: STALLS, model: 'open', targetRps: 200, durationSec: 5, warmupSec: 1 },
   { name: 'open, stalls, 800/s', timing: STALLS, model: 'open', targetRps: 800, durationSec: 5, warmupSec: 1 },
-  { name: 'closed, fixed 200 ms', timing: { serviceMs: 200 }, model: 'closed', connections: 16, durationSec: 6, warmupSec: 1 },
+  {
+    name: 'closed, fixed 200 ms',
+    timing: { serviceMs: 200 },
+    model: 'closed',
+    connections: 16,
+    durationSec: 6,
+    warmupSec: 1,
+  },
 ];
 
 export async function runSelftestCase(c: SelftestCase): Promise<CaseOutcome> {
   const oracle = await spawnOracle(c.timing);
   try {
-    const pool = c.model === 'open' ? createOpenPool(oracle.url, { timeoutMs: 10_000, maxSockets: defaultMaxSockets(c.targetRps!, 10_000) }) : undefined;
+    const pool =
+      c.model === 'open'
+        ? createOpenPool(oracle.url, { timeoutMs: 10_000, maxSockets: defaultMaxSockets(c.targetRps!, 10_000) })
+        : undefined;
     if (c.warmupSec > 0) await drive(c, oracle.url, c.warmupSec, pool);
-    const before = await settledCount(oracle.count);
+    const before = await settledCount(() => oracle.count());
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const { recorder, lateSends } = await drive(c, oracle.url, c.durationSec, pool);
     loop.disable();
     const generatorStallMs = Math.round(Math.max(0, loop.max / 1e6 - 5));
     await pool?.close();
-    const oracleCount = (await settledCount(oracle.count)) - before;
+    const oracleCount = (await settledCount(() => oracle.count())) - before;
     const { sent, completed, failed } = recorder.counts;
     const comparisons = comparePercentiles(c.timing, recorder.histogram.summarizeMs());
     const countsMatch = oracleCount === sent;
@@ -101,7 +121,12 @@ export async function runSelftestCase(c: SelftestCase): Promise<CaseOutcome> {
   }
 }
 
-async function drive(c: SelftestCase, target: string, durationSec: number, pool?: Pool): Promise<{ recorder: Recorder; lateSends?: number }> {
+async function drive(
+  c: SelftestCase,
+  target: string,
+  durationSec: number,
+  pool?: Pool,
+): Promise<{ recorder: Recorder; lateSends?: number }> {
   const scenario = createAdHocScenario({ path: '/' });
   if (c.model === 'open') {
     const r = await runOpen({ target, scenario, targetRps: c.targetRps!, durationSec, pool });

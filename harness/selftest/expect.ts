@@ -39,9 +39,18 @@ export const SELFTEST_PERCENTILES = [
   { name: 'p99', q: 0.99 },
 ] as const;
 
-export function comparePercentiles(timing: OracleTiming, measured: { p50: number; p90: number; p99: number }): PercentileComparison[] {
+export function comparePercentiles(
+  timing: OracleTiming,
+  measured: { p50: number; p90: number; p99: number },
+): PercentileComparison[] {
   return SELFTEST_PERCENTILES.map(({ name, q }) => {
     const expectedMs = expectedQuantileMs(timing, q);
-    return { percentile: name, expectedMs, measuredMs: measured[name], toleranceMs: toleranceMs(expectedMs), passed: withinTolerance(expectedMs, measured[name]) };
+    return {
+      percentile: name,
+      expectedMs,
+      measuredMs: measured[name],
+      toleranceMs: toleranceMs(expectedMs),
+      passed: withinTolerance(expectedMs, measured[name]),
+    };
   });
 }

@@ -9,7 +9,10 @@ const CHILD_ENTRY = fileURLToPath(new URL('./oracle-main.ts', import.meta.url));
 type Reply = { type: 'ready'; port: number } | { type: 'count'; id: number; count: number };
 
 export async function spawnOracle(timing: OracleTiming): Promise<Oracle> {
-  const child = fork(CHILD_ENTRY, [JSON.stringify(timing)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(CHILD_ENTRY, [JSON.stringify(timing)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await waitReady(child);
   let nextId = 0;
   const count = (): Promise<number> =>
@@ -35,7 +38,11 @@ export async function spawnOracle(timing: OracleTiming): Promise<Oracle> {
 
 function waitReady(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
-    child.once('message', (msg: Reply) => (msg.type === 'ready' ? resolve(msg.port) : reject(new Error('oracle: unexpected message'))));
-    child.once('exit', (code) => reject(new EnvironmentError(`the oracle process exited (code ${code}) before listening`)));
+    child.once('message', (msg: Reply) =>
+      msg.type === 'ready' ? resolve(msg.port) : reject(new Error('oracle: unexpected message')),
+    );
+    child.once('exit', (code) =>
+      reject(new EnvironmentError(`the oracle process exited (code ${code}) before listening`)),
+    );
   });
 }

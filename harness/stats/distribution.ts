@@ -39,7 +39,10 @@ const EPSILON = 1e-9;
  * share is within ±tolerance of 1/nodes (relative: 10% of a 50% share is 45–55%).
  * @example checkDistribution({ n1: 200, n2: 200 }).passed === true
  */
-export function checkDistribution(countsByNode: Record<string, number>, opts: DistributionOptions = {}): DistributionCheck {
+export function checkDistribution(
+  countsByNode: Record<string, number>,
+  opts: DistributionOptions = {},
+): DistributionCheck {
   const alpha = opts.alpha ?? 0.01;
   const tolerance = opts.tolerance ?? 0.1;
   const counts: Record<string, number> = {};

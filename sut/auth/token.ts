@@ -27,7 +27,8 @@ export function createTokenService(secret: string, ttlSec: number, nowMs: () => 
       const actual = Buffer.from(signature);
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalid();
       const claims = parseClaims(payload);
-      if (claims.exp * 1000 <= nowMs()) throw new AuthError('SUT_TOKEN_EXPIRED', 'the bearer token has expired; log in again');
+      if (claims.exp * 1000 <= nowMs())
+        throw new AuthError('SUT_TOKEN_EXPIRED', 'the bearer token has expired; log in again');
       return claims;
     },
   };
@@ -51,6 +52,10 @@ function parseClaims(payload: string): TokenClaims {
 /** Reads `Authorization: Bearer <token>`; throws 401 when it is missing or malformed. */
 export function bearerToken(header: string | undefined): string {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw new AuthError('SUT_UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <token> (POST /api/auth/login)');
+  if (!match)
+    throw new AuthError(
+      'SUT_UNAUTHORIZED',
+      'missing bearer token: send Authorization: Bearer <token> (POST /api/auth/login)',
+    );
   return match[1]!;
 }

@@ -51,7 +51,14 @@ function seedState(state: State, userCount: number, teamCount: number): void {
   }
   for (let n = 1; n <= userCount; n += 1) {
     const at = seedCreatedAt(n);
-    state.users.set(n, { id: n, email: seedEmail(n), name: seedName(n), passwordHash: null, createdAt: at, updatedAt: at });
+    state.users.set(n, {
+      id: n,
+      email: seedEmail(n),
+      name: seedName(n),
+      passwordHash: null,
+      createdAt: at,
+      updatedAt: at,
+    });
     if (teamCount === 0) continue;
     const { teamId, role } = seedMembership(n, teamCount);
     state.members.get(teamId)?.set(n, { userId: n, role, joinedAt: at });

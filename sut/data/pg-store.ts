@@ -50,7 +50,11 @@ const toUser = (r: UserRow): User => ({
   updatedAt: r.updated_at.toISOString(),
 });
 const toTeam = (r: TeamRow): Team => ({ id: Number(r.id), name: r.name, createdAt: r.created_at.toISOString() });
-const toMember = (r: MemberRow): Member => ({ userId: Number(r.user_id), role: r.role, joinedAt: r.joined_at.toISOString() });
+const toMember = (r: MemberRow): Member => ({
+  userId: Number(r.user_id),
+  role: r.role,
+  joinedAt: r.joined_at.toISOString(),
+});
 
 /** An id no row can have (the routes validate; this keeps a bad id from becoming a SQL error). */
 const isValidId = (id: number): boolean => Number.isSafeInteger(id) && id > 0;

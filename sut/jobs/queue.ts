@@ -60,7 +60,11 @@ function createQueueHolder(client: Redis, name: string, log: Logger): { use(): Q
 
 function unavailable(cause?: unknown): UnavailableError {
   const reason = cause instanceof Error ? ` (${cause.message})` : '';
-  return new UnavailableError('SUT_QUEUE_UNAVAILABLE', `the job queue is unavailable: Redis cannot be reached${reason}; ${GET_REDIS_HINT}`, cause);
+  return new UnavailableError(
+    'SUT_QUEUE_UNAVAILABLE',
+    `the job queue is unavailable: Redis cannot be reached${reason}; ${GET_REDIS_HINT}`,
+    cause,
+  );
 }
 
 /**
@@ -127,7 +131,15 @@ function waitForReady(client: Redis, timeoutMs: number): Promise<boolean> {
 }
 
 async function readCounts(q: Queue): Promise<TaskCounts> {
-  const c = await q.getJobCounts('waiting', 'prioritized', 'waiting-children', 'active', 'completed', 'failed', 'delayed');
+  const c = await q.getJobCounts(
+    'waiting',
+    'prioritized',
+    'waiting-children',
+    'active',
+    'completed',
+    'failed',
+    'delayed',
+  );
   const n = (key: string) => c[key] ?? 0;
   return {
     waiting: n('waiting') + n('prioritized') + n('waiting-children'),

@@ -19,13 +19,19 @@ export interface TeamReport {
 }
 
 /** Pure: the summary of a team's members. */
-export function summarizeMembers(members: readonly Member[]): Pick<TeamReport, 'memberCount' | 'membersByRole' | 'newestMember'> {
+export function summarizeMembers(
+  members: readonly Member[],
+): Pick<TeamReport, 'memberCount' | 'membersByRole' | 'newestMember'> {
   const membersByRole: Record<MemberRole, number> = { owner: 0, admin: 0, member: 0 };
   let newestMember: Member | null = null;
   for (const m of members) {
     membersByRole[m.role] += 1;
     // ISO timestamps compare as strings; on a tie the higher user id (the later insert) wins.
-    if (!newestMember || m.joinedAt > newestMember.joinedAt || (m.joinedAt === newestMember.joinedAt && m.userId > newestMember.userId)) {
+    if (
+      !newestMember ||
+      m.joinedAt > newestMember.joinedAt ||
+      (m.joinedAt === newestMember.joinedAt && m.userId > newestMember.userId)
+    ) {
       newestMember = m;
     }
   }
@@ -41,7 +47,10 @@ export function createReportWork(store: Store, drawLatencyMs: () => number): (jo
   return async (job) => {
     if (job.type !== 'generate_report') throw new UnrecoverableError(`unknown task type ${JSON.stringify(job.type)}`);
     const parsed = reportArgsSchema.safeParse(job.args);
-    if (!parsed.success) throw new UnrecoverableError(`invalid args: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(
+        `invalid args: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`,
+      );
     const { teamId } = parsed.data;
     const team = await store.getTeam(teamId);
     if (!team) throw new UnrecoverableError(`team ${teamId} not found`);

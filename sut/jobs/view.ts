@@ -33,6 +33,7 @@ export function toTaskView(job: JobLike, bullState: string): TaskView | null {
   const view: TaskView = { id: job.id, type: job.name, state, createdAt: new Date(job.timestamp).toISOString() };
   if (state === 'completed') view.result = job.returnvalue;
   if (state === 'failed') view.error = job.failedReason || 'the task failed without a message';
-  if ((state === 'completed' || state === 'failed') && job.finishedOn) view.finishedAt = new Date(job.finishedOn).toISOString();
+  if ((state === 'completed' || state === 'failed') && job.finishedOn)
+    view.finishedAt = new Date(job.finishedOn).toISOString();
   return view;
 }

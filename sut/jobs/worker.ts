@@ -36,7 +36,10 @@ export function startTaskWorker(opts: TaskWorkerOptions): TaskWorker {
   worker.on('failed', (job, err) => opts.log.debug(`task ${job?.id ?? '?'} failed: ${err.message}`));
   let closing: Promise<void> | undefined;
   return {
-    close: () => (closing ??= closeWorker(worker, opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS).then(() => closeClient(client))),
+    close: () =>
+      (closing ??= closeWorker(worker, opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS).then(() =>
+        closeClient(client),
+      )),
   };
 }
 

@@ -14,6 +14,7 @@ export const cleanText = (min: number, max: number) =>
     .trim()
     .min(min)
     .max(max)
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point of this rule
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 /** A positive whole number below 2^53, written plainly (no sign, exponent or leading zeros). */
@@ -56,7 +57,10 @@ export function parseLimit(c: Context, fallback = 20): number {
 export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new SutError('SUT_UNSUPPORTED_MEDIA_TYPE', `send the body as application/json (got ${type ? JSON.stringify(type) : 'no content type'})`);
+    throw new SutError(
+      'SUT_UNSUPPORTED_MEDIA_TYPE',
+      `send the body as application/json (got ${type ? JSON.stringify(type) : 'no content type'})`,
+    );
   }
   const text = await c.req.text();
   let value: unknown;

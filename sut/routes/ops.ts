@@ -13,20 +13,28 @@ export function opsRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/ready', async (c) => {
     const { ready, reasons } = deps.readiness
       ? await deps.readiness.check()
-      : await deps.store.ping().then(() => ({ ready: true, reasons: [] as string[] }), (err: Error) => ({ ready: false, reasons: [`database unreachable: ${err.message}`] }));
+      : await deps.store.ping().then(
+          () => ({ ready: true, reasons: [] as string[] }),
+          (err: Error) => ({ ready: false, reasons: [`database unreachable: ${err.message}`] }),
+        );
     return c.json({ status: ready ? 'ready' : 'not ready', reasons }, ready ? 200 : 503);
   });
 
   app.get('/api/health/worker', (c) => c.json({ nodeId: deps.nodeId, workerId: deps.workerId, pid: process.pid }));
 
   app.get('/metrics', async (c) => {
-    if (!deps.metrics) return c.json({ error: { code: 'SUT_ROUTE_NOT_FOUND', message: 'metrics are not enabled in this process' } }, 404);
+    if (!deps.metrics)
+      return c.json(
+        { error: { code: 'SUT_ROUTE_NOT_FOUND', message: 'metrics are not enabled in this process' } },
+        404,
+      );
     const { contentType, body } = await deps.metrics();
     return c.body(body, 200, { 'content-type': contentType });
   });
 
   app.post('/admin/cache/flush', (c) => {
-    if (!deps.adminToken) throw new AuthError('SUT_FORBIDDEN', 'admin routes are disabled: start the SUT with ADMIN_TOKEN set');
+    if (!deps.adminToken)
+      throw new AuthError('SUT_FORBIDDEN', 'admin routes are disabled: start the SUT with ADMIN_TOKEN set');
     const given = Buffer.from(bearerToken(c.req.header('authorization')));
     const expected = Buffer.from(deps.adminToken);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

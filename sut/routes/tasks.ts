@@ -19,7 +19,10 @@ const enqueueSchema = z.strictObject({
 
 function requireQueue(deps: TaskDeps): TaskQueue {
   if (!deps.queue) {
-    throw new UnavailableError('SUT_QUEUE_UNAVAILABLE', `the job queue is not configured: this SUT runs without Redis; ${GET_REDIS_HINT}`);
+    throw new UnavailableError(
+      'SUT_QUEUE_UNAVAILABLE',
+      `the job queue is not configured: this SUT runs without Redis; ${GET_REDIS_HINT}`,
+    );
   }
   return deps.queue;
 }

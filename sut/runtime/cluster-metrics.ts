@@ -17,7 +17,7 @@ export function createClusterMetrics(timeoutMs = COLLECT_TIMEOUT_MS): ClusterMet
   let nextId = 1;
   const pending = new Map<number, (json: unknown) => void>();
 
-  function ask(worker: ClusterWorker): Promise<unknown | undefined> {
+  function ask(worker: ClusterWorker): Promise<unknown> {
     const reqId = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -41,7 +41,7 @@ export function createClusterMetrics(timeoutMs = COLLECT_TIMEOUT_MS): ClusterMet
     async collect(workers) {
       const answers = await Promise.all(workers.map(ask));
       const arrays = answers.filter((a): a is object[] => Array.isArray(a));
-      const registry = AggregatorRegistry.aggregate(arrays) as Registry;
+      const registry: Registry = AggregatorRegistry.aggregate(arrays);
       const note = [
         '# HELP loadlab_metrics_workers Workers asked for metrics, and how many answered in time',
         '# TYPE loadlab_metrics_workers gauge',

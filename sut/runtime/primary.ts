@@ -60,7 +60,12 @@ function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): 
       if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
       if (message.t === 'metrics-req') {
         void collector.collect(sup.liveWorkers()).then((body) => {
-          const answer: PrimaryMessage = { t: 'metrics-res', reqId: message.reqId, body, contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+          const answer: PrimaryMessage = {
+            t: 'metrics-res',
+            reqId: message.reqId,
+            body,
+            contentType: 'text/plain; version=0.0.4; charset=utf-8',
+          };
           if (worker.isConnected()) worker.send(answer);
         });
       }
@@ -80,7 +85,11 @@ function describe(config: SutConfig): string {
  * the workers are killed and the drain ends at once. The handlers stay installed while stopping, so
  * a repeated signal never kills the primary before its workers.
  */
-function listenForStop(log: Logger): { signal: Promise<NodeJS.Signals>; onHurry(fn: () => void): void; dispose(): void } {
+function listenForStop(log: Logger): {
+  signal: Promise<NodeJS.Signals>;
+  onHurry(fn: () => void): void;
+  dispose(): void;
+} {
   let firstAtMs: number | undefined;
   let hurry: (() => void) | undefined;
   let resolveSignal!: (signal: NodeJS.Signals) => void;

@@ -38,7 +38,13 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       timeout = setTimeout(() => resolve(`database unreachable: no answer in ${pingTimeoutMs} ms`), pingTimeoutMs);
     });
     try {
-      return await Promise.race([options.ping().then(() => undefined, (err: Error) => `database unreachable: ${err.message}`), timedOut]);
+      return await Promise.race([
+        options.ping().then(
+          () => undefined,
+          (err: Error) => `database unreachable: ${err.message}`,
+        ),
+        timedOut,
+      ]);
     } finally {
       clearTimeout(timeout);
     }
@@ -54,9 +60,11 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     async check() {
       const reasons: string[] = [];
       if (draining) reasons.push('draining');
-      if (lagMs > options.maxLagMs) reasons.push(`event-loop delay p99 ${lagMs.toFixed(1)} ms over ${options.maxLagMs} ms`);
+      if (lagMs > options.maxLagMs)
+        reasons.push(`event-loop delay p99 ${lagMs.toFixed(1)} ms over ${options.maxLagMs} ms`);
       const waiting = options.pool?.waitingCount ?? 0;
-      if (waiting > options.maxPoolWaiting) reasons.push(`${waiting} requests waiting for a database connection (bound ${options.maxPoolWaiting})`);
+      if (waiting > options.maxPoolWaiting)
+        reasons.push(`${waiting} requests waiting for a database connection (bound ${options.maxPoolWaiting})`);
       const db = await databaseReason();
       if (db) reasons.push(db);
       return { ready: reasons.length === 0, reasons };

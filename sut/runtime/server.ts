@@ -3,7 +3,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 
-type Fetch = (request: Request, env: { incoming: IncomingMessage; outgoing: ServerResponse }) => Response | Promise<Response>;
+type Fetch = (
+  request: Request,
+  env: { incoming: IncomingMessage; outgoing: ServerResponse },
+) => Response | Promise<Response>;
 
 export interface ServerOptions {
   port: number;
@@ -65,7 +68,13 @@ export async function startServer(fetch: Fetch, options: ServerOptions): Promise
   let draining = false;
 
   server.on('connection', (socket: Socket) => {
-    const state: SocketState = { busy: 0, pending: new Set(), idleSinceMs: Date.now(), ended: false, unreadBody: false };
+    const state: SocketState = {
+      busy: 0,
+      pending: new Set(),
+      idleSinceMs: Date.now(),
+      ended: false,
+      unreadBody: false,
+    };
     sockets.set(socket, state);
     socket.once('end', () => (state.ended = true));
     socket.once('close', () => sockets.delete(socket));

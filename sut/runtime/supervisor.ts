@@ -85,7 +85,9 @@ export class Supervisor {
       });
       worker.once('exit', (code) => {
         clearTimeout(timer);
-        reject(Object.assign(new Error(`worker ${worker.id} exited (code ${code}) before it was ready`), { exitCode: code }));
+        reject(
+          Object.assign(new Error(`worker ${worker.id} exited (code ${code}) before it was ready`), { exitCode: code }),
+        );
       });
     });
   }
@@ -98,16 +100,21 @@ export class Supervisor {
     const state = this.states.get(worker.id);
     this.states.delete(worker.id);
     if (this.stopping || state === 'retiring') return;
-    this.options.log.warn(`worker ${worker.id} (pid ${worker.process.pid}) died: ${signal ?? `exit ${code}`}; replacing it`);
+    this.options.log.warn(
+      `worker ${worker.id} (pid ${worker.process.pid}) died: ${signal ?? `exit ${code}`}; replacing it`,
+    );
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     const delayMs = crashBackoffMs(this.crashes.length);
     if (this.crashes.length >= CRASH_LOOP) {
-      this.options.log.error(`crash loop: ${this.crashes.length} worker deaths in ${CRASH_WINDOW_MS / 1000} s; next restart in ${delayMs} ms`);
+      this.options.log.error(
+        `crash loop: ${this.crashes.length} worker deaths in ${CRASH_WINDOW_MS / 1000} s; next restart in ${delayMs} ms`,
+      );
     }
     const respawn = () => {
       this.respawnTimer = undefined;
-      if (!this.stopping) this.fork().catch((err: Error) => this.options.log.error(`replacement worker failed: ${err.message}`));
+      if (!this.stopping)
+        this.fork().catch((err: Error) => this.options.log.error(`replacement worker failed: ${err.message}`));
     };
     if (delayMs === 0) respawn();
     else this.respawnTimer = setTimeout(respawn, delayMs);
@@ -173,6 +180,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.respawnTimer);
-    await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w, 'stop') : undefined)));
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map((w) => (w ? this.retire(w, 'stop') : Promise.resolve())),
+    );
   }
 }

@@ -49,9 +49,12 @@ export async function runWorkerProcess(): Promise<void> {
   process.on('message', (message: unknown) => {
     if (!isMessage<PrimaryMessage>(message)) return;
     if (message.t === 'drain') void shutdown(`drain (${message.mode})`, message.mode);
-    else if (message.t === 'metrics-res') waiting.get(message.reqId)?.({ contentType: message.contentType, body: message.body });
+    else if (message.t === 'metrics-res')
+      waiting.get(message.reqId)?.({ contentType: message.contentType, body: message.body });
     else if (message.t === 'metrics-collect' && worker) {
-      void worker.metrics.registry.getMetricsAsJSON().then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));
+      void worker.metrics.registry
+        .getMetricsAsJSON()
+        .then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));
     }
   });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -59,7 +62,11 @@ export async function runWorkerProcess(): Promise<void> {
   process.on('disconnect', () => void shutdown('primary gone'));
 
   try {
-    worker = await startWorker(config, process.env.DATABASE_URL!, log, { workerId, metricsText, redisUrl: config.redisUrl });
+    worker = await startWorker(config, process.env.DATABASE_URL!, log, {
+      workerId,
+      metricsText,
+      redisUrl: config.redisUrl,
+    });
   } catch (err) {
     // The primary turns this exit code into one line naming the port.
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.exit(EXIT_PORT_IN_USE);

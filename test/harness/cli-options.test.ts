@@ -35,9 +35,14 @@ describe('loadlab run option validation', () => {
 
   it('accepts 500ms, 30s and 2m and prints the plan with --dry-run', async () => {
     const io = memoryIO();
-    const code = await main(['run', ...T, '--connections', '4', '--duration', '2m', '--warmup', '500ms', '--dry-run'], io);
+    const code = await main(
+      ['run', ...T, '--connections', '4', '--duration', '2m', '--warmup', '500ms', '--dry-run'],
+      io,
+    );
     expect(code).toBe(0);
-    expect(io.out()).toBe('warmup: 4 connections (closed) for 0.5s (not judged)\nsustained: 4 connections (closed) for 120s\n');
+    expect(io.out()).toBe(
+      'warmup: 4 connections (closed) for 0.5s (not judged)\nsustained: 4 connections (closed) for 120s\n',
+    );
   });
 
   it('prints the generated usage for --help', async () => {

@@ -20,8 +20,20 @@ const adHoc = createAdHocScenario({ path: '/' });
 describe('exact counts', () => {
   it('closed: a fixed number of requests gives exactly that many 2xx, and the server saw exactly that many', async () => {
     const server = await ok();
-    const { recorder } = await runClosed({ target: server.url, scenario: adHoc, connections: 7, durationSec: 30, amount: 1000 });
-    expect(recorder.counts).toMatchObject({ sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 } });
+    const { recorder } = await runClosed({
+      target: server.url,
+      scenario: adHoc,
+      connections: 7,
+      durationSec: 30,
+      amount: 1000,
+    });
+    expect(recorder.counts).toMatchObject({
+      sent: 1000,
+      completed: 1000,
+      failed: 0,
+      inFlight: 0,
+      byStatus: { '200': 1000 },
+    });
     expect(server.received()).toBe(1000);
   });
 
@@ -42,7 +54,13 @@ describe('accounting', () => {
       n += 1;
       if (n % 5 !== 0) res.end('ok'); // every fifth request hangs
     });
-    const { recorder } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 100, durationSec: 1, drainTimeoutMs: 200 });
+    const { recorder } = await runOpen({
+      target: server.url,
+      scenario: adHoc,
+      targetRps: 100,
+      durationSec: 1,
+      drainTimeoutMs: 200,
+    });
     expect(recorder.counts).toMatchObject({ sent: 100, completed: 80, failed: 0, inFlight: 20 });
     expect(server.received()).toBe(100);
   });
@@ -57,7 +75,12 @@ describe('accounting', () => {
     });
     // POST is not idempotent: a reset is a failure, never resent.
     const post = createAdHocScenario({ path: '/', method: 'POST' });
-    const { recorder, resetRetries } = await runOpen({ target: server.url, scenario: post, targetRps: 200, durationSec: 1 });
+    const { recorder, resetRetries } = await runOpen({
+      target: server.url,
+      scenario: post,
+      targetRps: 200,
+      durationSec: 1,
+    });
     const c = recorder.counts;
     expect(resetRetries).toBe(0);
     expect(c.sent).toBe(200);
@@ -75,7 +98,12 @@ describe('accounting', () => {
       if (n % 4 === 0) return req.socket.destroy();
       res.end();
     });
-    const { recorder, resetRetries } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 200, durationSec: 1 });
+    const { recorder, resetRetries } = await runOpen({
+      target: server.url,
+      scenario: adHoc,
+      targetRps: 200,
+      durationSec: 1,
+    });
     const c = recorder.counts;
     expect(c.sent).toBe(200);
     expect(resetRetries).toBeGreaterThan(0);
@@ -86,13 +114,25 @@ describe('accounting', () => {
 
   it('classifies a refused connection as ECONNREFUSED', async () => {
     const port = await closedPort();
-    const { recorder } = await runOpen({ target: `http://127.0.0.1:${port}`, scenario: adHoc, targetRps: 50, durationSec: 0.2 });
+    const { recorder } = await runOpen({
+      target: `http://127.0.0.1:${port}`,
+      scenario: adHoc,
+      targetRps: 50,
+      durationSec: 0.2,
+    });
     expect(recorder.counts).toMatchObject({ sent: 10, completed: 0, failed: 10, byError: { ECONNREFUSED: 10 } });
   });
 
   it('times out slow answers as timeout errors', async () => {
     const server = await serve(() => undefined);
-    const { recorder } = await runOpen({ target: server.url, scenario: adHoc, targetRps: 20, durationSec: 0.5, timeoutMs: 100, drainTimeoutMs: 1000 });
+    const { recorder } = await runOpen({
+      target: server.url,
+      scenario: adHoc,
+      targetRps: 20,
+      durationSec: 0.5,
+      timeoutMs: 100,
+      drainTimeoutMs: 1000,
+    });
     expect(recorder.counts).toMatchObject({ sent: 10, failed: 10, byError: { timeout: 10 } });
   });
 });

@@ -30,7 +30,8 @@ describe('the harness error table', () => {
 
   it.each(Object.entries(ERRORS))('%s is raised somewhere in harness/ through its class', (code, row) => {
     expect(harnessCode, `${row.raisedBy} is never constructed`).toMatch(new RegExp(`new ${row.raisedBy}\\(`));
-    const Class = errorClasses.find(([name]) => name === row.raisedBy)?.[1] as (new (m: string) => LoadlabError) | undefined;
+    const Class = errorClasses.find(([name]) => name === row.raisedBy)?.[1] as
+      (new (m: string) => LoadlabError) | undefined;
     expect(Class, `${row.raisedBy} is not exported by harness/errors.ts`).toBeDefined();
     const error = new Class!('x');
     expect(error.code).toBe(code);

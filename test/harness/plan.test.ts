@@ -24,7 +24,9 @@ describe('planPhases', () => {
         { name: 'capacity', duration: '10s', connections: 16 },
       ],
     });
-    expect(phases.map((p) => [p.name, p.model, p.targetRps ?? p.connections, p.fromRps, p.durationSec, p.judged])).toEqual([
+    expect(
+      phases.map((p) => [p.name, p.model, p.targetRps ?? p.connections, p.fromRps, p.durationSec, p.judged]),
+    ).toEqual([
       ['warm-up', 'open', 100, undefined, 5, false],
       ['ramp-up', 'open', 200, 10, 10, true],
       ['sustained', 'open', 200, undefined, 60, true],

@@ -3,7 +3,8 @@ import { parseRssBytes, parseStat, sampleTree } from '../../harness/monitor/proc
 
 describe('/proc parsing', () => {
   it('reads ppid and CPU time past a command name with spaces and parentheses', () => {
-    const stat = '4242 (node (worker) 1) S 4000 4242 4000 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 12345 1000000 5000';
+    const stat =
+      '4242 (node (worker) 1) S 4000 4242 4000 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 12345 1000000 5000';
     expect(parseStat(stat)).toEqual({ ppid: 4000, cpuSec: 3 });
   });
 

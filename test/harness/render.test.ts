@@ -6,7 +6,15 @@ import { renderSelftest } from '../../harness/commands/selftest.ts';
 import { validateRunJson } from '../../harness/report/validate.ts';
 import type { RunJson } from '../../harness/report/model.ts';
 
-const latency = (base: number) => ({ p50: base, p90: base * 2, p95: base * 3, p99: base * 4, p999: base * 5, max: base * 6, mean: base * 1.5 });
+const latency = (base: number) => ({
+  p50: base,
+  p90: base * 2,
+  p95: base * 3,
+  p99: base * 4,
+  p999: base * 5,
+  max: base * 6,
+  mean: base * 1.5,
+});
 
 export const SAMPLE_RUN: RunJson = {
   schemaVersion: 1,
@@ -19,18 +27,50 @@ export const SAMPLE_RUN: RunJson = {
   config: { target: 'http://127.0.0.1:3000' },
   phases: [
     {
-      name: 'warmup', model: 'open', targetRps: 200, durationSec: 5, elapsedSec: 5.01, judged: false,
+      name: 'warmup',
+      model: 'open',
+      targetRps: 200,
+      durationSec: 5,
+      elapsedSec: 5.01,
+      judged: false,
       requests: { sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 }, byError: {} },
-      throughputRps: 200, achievedRps: 200, lateSends: 3, lateThresholdMs: 2, sendLagMs: latency(0.2),
-      generatorSaturated: false, generator: { cpuPctMean: 12.5, cpuPctMax: 15, eventLoopP99Ms: 1.2 },
-      latencyMs: latency(1.5), endpoints: [{ name: 'GET /api/users/:id', requests: 1000, failed: 0, throughputRps: 200, latencyMs: latency(1.5) }],
+      throughputRps: 200,
+      achievedRps: 200,
+      lateSends: 3,
+      lateThresholdMs: 2,
+      sendLagMs: latency(0.2),
+      generatorSaturated: false,
+      generator: { cpuPctMean: 12.5, cpuPctMax: 15, eventLoopP99Ms: 1.2 },
+      latencyMs: latency(1.5),
+      endpoints: [
+        { name: 'GET /api/users/:id', requests: 1000, failed: 0, throughputRps: 200, latencyMs: latency(1.5) },
+      ],
     },
     {
-      name: 'sustained', model: 'closed', connections: 64, durationSec: 30, elapsedSec: 30.05, judged: true,
-      requests: { sent: 300064, completed: 299000, failed: 1000, inFlight: 64, byStatus: { '200': 299000, '503': 990 }, byError: { ECONNRESET: 10 } },
-      throughputRps: 9950.083, generatorSaturated: true,
-      generator: { cpuPctMean: 97.1, cpuPctMax: 100.2, eventLoopP99Ms: 3.1, saturationReason: 'generator CPU 97.1% ≥ 90% of one core' },
-      latencyMs: latency(6), endpoints: [
+      name: 'sustained',
+      model: 'closed',
+      connections: 64,
+      durationSec: 30,
+      elapsedSec: 30.05,
+      judged: true,
+      requests: {
+        sent: 300064,
+        completed: 299000,
+        failed: 1000,
+        inFlight: 64,
+        byStatus: { '200': 299000, '503': 990 },
+        byError: { ECONNRESET: 10 },
+      },
+      throughputRps: 9950.083,
+      generatorSaturated: true,
+      generator: {
+        cpuPctMean: 97.1,
+        cpuPctMax: 100.2,
+        eventLoopP99Ms: 3.1,
+        saturationReason: 'generator CPU 97.1% ≥ 90% of one core',
+      },
+      latencyMs: latency(6),
+      endpoints: [
         { name: 'GET /api/users/:id', requests: 200000, failed: 500, throughputRps: 6638.9, latencyMs: latency(5) },
         { name: 'POST /api/auth/login', requests: 100000, failed: 500, throughputRps: 3311.1, latencyMs: latency(8) },
       ],
@@ -38,9 +78,17 @@ export const SAMPLE_RUN: RunJson = {
   ],
   checks: [
     { name: 'p95<200', passed: true, value: 18, target: 200, detail: 'overall p95 = 18 ms (need < 200 ms)' },
-    { name: 'error_rate<0.001', passed: false, value: 0.00333, target: 0.001, detail: 'overall error_rate = 0.333% (need < 0.100%)' },
+    {
+      name: 'error_rate<0.001',
+      passed: false,
+      value: 0.00333,
+      target: 0.001,
+      detail: 'overall error_rate = 0.333% (need < 0.100%)',
+    },
   ],
-  kpi: { rows: [{ metric: 'p95 latency', target: '< 200 ms', cells: { run: { value: 18, unit: 'ms', status: 'pass' } } }] },
+  kpi: {
+    rows: [{ metric: 'p95 latency', target: '< 200 ms', cells: { run: { value: 18, unit: 'ms', status: 'pass' } } }],
+  },
 };
 
 describe('renderers', () => {
@@ -78,8 +126,18 @@ describe('renderers', () => {
 
   it('renders the series as CSV', () => {
     const csv = renderSeriesCsv([
-      { second: 0, phase: 'warmup', window: { responses: 200, errors: 0, p50Ms: 1.5, p99Ms: 6 }, sample: { generatorCpuPct: 12.5, eventLoopP99Ms: 1.2 } },
-      { second: 1, phase: 'spike, 2x', window: { responses: 400, errors: 2, p50Ms: 2, p99Ms: 9 }, sample: { generatorCpuPct: 20, eventLoopP99Ms: 1, sutCpuPct: 150, sutRssMb: 80.5, readyStatus: 503 } },
+      {
+        second: 0,
+        phase: 'warmup',
+        window: { responses: 200, errors: 0, p50Ms: 1.5, p99Ms: 6 },
+        sample: { generatorCpuPct: 12.5, eventLoopP99Ms: 1.2 },
+      },
+      {
+        second: 1,
+        phase: 'spike, 2x',
+        window: { responses: 400, errors: 2, p50Ms: 2, p99Ms: 9 },
+        sample: { generatorCpuPct: 20, eventLoopP99Ms: 1, sutCpuPct: 150, sutRssMb: 80.5, readyStatus: 503 },
+      },
     ]);
     expect(csv).toMatchInlineSnapshot(`
       "second,phase,rps,p50_ms,p99_ms,errors,generator_cpu_pct,event_loop_p99_ms,sut_cpu_pct,sut_rss_mb,ready_status
@@ -90,10 +148,13 @@ describe('renderers', () => {
   });
 
   it('formats the progress line, redrawn on a TTY and every few seconds otherwise', () => {
-    expect(formatProgress({ phase: 'sustained', elapsedSec: 12.2, durationSec: 30, rps: 1234.4, p99Ms: 12.345, errors: 3 })).toMatchInlineSnapshot(`"sustained 12/30s  1234 req/s  p99 12.3 ms  errors 3"`);
+    expect(
+      formatProgress({ phase: 'sustained', elapsedSec: 12.2, durationSec: 30, rps: 1234.4, p99Ms: 12.345, errors: 3 }),
+    ).toMatchInlineSnapshot(`"sustained 12/30s  1234 req/s  p99 12.3 ms  errors 3"`);
     let plain = '';
     const p = createProgress({ write: (t: string) => (plain += t), isTTY: false });
-    for (let s = 1; s <= 11; s++) p.update({ phase: 'x', elapsedSec: s, durationSec: 11, rps: 10, p99Ms: 1, errors: 0 });
+    for (let s = 1; s <= 11; s++)
+      p.update({ phase: 'x', elapsedSec: s, durationSec: 11, rps: 10, p99Ms: 1, errors: 0 });
     expect(plain.split('\n').filter(Boolean)).toHaveLength(3);
     let tty = '';
     const q = createProgress({ write: (t: string) => (tty += t), isTTY: true });
@@ -105,12 +166,28 @@ describe('renderers', () => {
   it('renders the selftest table', () => {
     const text = renderSelftest([
       {
-        case: { name: 'open, stalls', timing: { serviceMs: 200, stallPeriodMs: 1000, stallMs: 300 }, model: 'open', targetRps: 200, durationSec: 5, warmupSec: 1 },
+        case: {
+          name: 'open, stalls',
+          timing: { serviceMs: 200, stallPeriodMs: 1000, stallMs: 300 },
+          model: 'open',
+          targetRps: 200,
+          durationSec: 5,
+          warmupSec: 1,
+        },
         comparisons: [
           { percentile: 'p50', expectedMs: 200, measuredMs: 201.9, toleranceMs: 10, passed: true },
           { percentile: 'p99', expectedMs: 490, measuredMs: 530, toleranceMs: 24.5, passed: false },
         ],
-        sent: 1000, completed: 1000, failed: 0, inFlight: 0, oracleCount: 1000, countsMatch: true, lateSends: 4, generatorStallMs: 3, attempts: 1, passed: false,
+        sent: 1000,
+        completed: 1000,
+        failed: 0,
+        inFlight: 0,
+        oracleCount: 1000,
+        countsMatch: true,
+        lateSends: 4,
+        generatorStallMs: 3,
+        attempts: 1,
+        passed: false,
       },
     ]);
     expect(text).toMatchInlineSnapshot(`

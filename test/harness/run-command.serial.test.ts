@@ -26,7 +26,29 @@ describe('loadlab run', () => {
   it('open model: writes run.json (valid against the schema), series.csv and prints run.json alone with --json', async () => {
     server = await startServer(json({ id: 1, name: 'a' }));
     const io = memoryIO();
-    const code = await main(['run', '--target', server.url, '--path', '/users/1', '--rate', '100', '--duration', '1s', '--warmup', '500ms', '--threshold', 'p99<5s', '--threshold', 'error_rate<0.01', '--json', '--out', outDir], io);
+    const code = await main(
+      [
+        'run',
+        '--target',
+        server.url,
+        '--path',
+        '/users/1',
+        '--rate',
+        '100',
+        '--duration',
+        '1s',
+        '--warmup',
+        '500ms',
+        '--threshold',
+        'p99<5s',
+        '--threshold',
+        'error_rate<0.01',
+        '--json',
+        '--out',
+        outDir,
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const printed = JSON.parse(io.out());
     expect(validateRunJson(printed)).toEqual([]);
@@ -38,14 +60,31 @@ describe('loadlab run', () => {
     expect(written.phases[1].requests).toMatchObject({ sent: 100, completed: 100, failed: 0 });
     expect(written.checks.map((c: { passed: boolean }) => c.passed)).toEqual([true, true]);
     expect(server.received()).toBe(1 + 50 + 100); // verification + warm-up + sustained
-    expect(readFileSync(join(outDir, dir!, 'series.csv'), 'utf8')).toMatch(/^second,phase,rps,p50_ms,p99_ms,errors,generator_cpu_pct/);
+    expect(readFileSync(join(outDir, dir!, 'series.csv'), 'utf8')).toMatch(
+      /^second,phase,rps,p50_ms,p99_ms,errors,generator_cpu_pct/,
+    );
     expect(io.err()).toContain('PASSED');
   });
 
   it('closed model with a failing threshold exits 1 and still writes a valid run.json', async () => {
     server = await startServer(json({ ok: true }));
     const io = memoryIO();
-    const code = await main(['run', '--target', server.url, '--connections', '2', '--duration', '500ms', '--threshold', 'rps>100000000', '--out', outDir], io);
+    const code = await main(
+      [
+        'run',
+        '--target',
+        server.url,
+        '--connections',
+        '2',
+        '--duration',
+        '500ms',
+        '--threshold',
+        'rps>100000000',
+        '--out',
+        outDir,
+      ],
+      io,
+    );
     expect(code).toBe(1);
     const [dir] = readdirSync(outDir);
     const run = JSON.parse(readFileSync(join(outDir, dir!, 'run.json'), 'utf8'));
@@ -58,18 +97,54 @@ describe('loadlab run', () => {
   it('exits 3 with one line when the target is unreachable', async () => {
     const port = await closedPort();
     const io = memoryIO();
-    expect(await main(['run', '--target', `http://127.0.0.1:${port}`, '--rate', '10', '--duration', '1s', '--out', outDir], io)).toBe(3);
-    expect(io.err()).toBe(`loadlab: target unreachable: GET http://127.0.0.1:${port}/ failed with ECONNREFUSED [LOADLAB_TARGET_UNREACHABLE]\n`);
+    expect(
+      await main(
+        ['run', '--target', `http://127.0.0.1:${port}`, '--rate', '10', '--duration', '1s', '--out', outDir],
+        io,
+      ),
+    ).toBe(3);
+    expect(io.err()).toBe(
+      `loadlab: target unreachable: GET http://127.0.0.1:${port}/ failed with ECONNREFUSED [LOADLAB_TARGET_UNREACHABLE]\n`,
+    );
     expect(readdirSync(outDir)).toEqual([]);
   });
 
   it('exits 1 without benchmarking when verification finds a wrong answer', async () => {
     server = await startServer(json({ name: 'a' }));
     const scenarioFile = join(outDir, 'scenario.json');
-    writeFileSync(scenarioFile, JSON.stringify({ journeys: [{ name: 'j', steps: [{ path: '/users/{randomInt:1:9}', name: 'GET /users/:id', expectKeys: ['id', 'name'] }] }] }));
+    writeFileSync(
+      scenarioFile,
+      JSON.stringify({
+        journeys: [
+          {
+            name: 'j',
+            steps: [{ path: '/users/{randomInt:1:9}', name: 'GET /users/:id', expectKeys: ['id', 'name'] }],
+          },
+        ],
+      }),
+    );
     const io = memoryIO();
-    expect(await main(['run', '--target', server.url, '--rate', '10', '--duration', '1s', '--scenario', scenarioFile, '--out', outDir], io)).toBe(1);
-    expect(io.err()).toMatch(/verification failed, not benchmarking: GET \/users\/:id \(GET \/users\/\d\): JSON body lacks "id" \[LOADLAB_VERIFY_FAILED\]/);
+    expect(
+      await main(
+        [
+          'run',
+          '--target',
+          server.url,
+          '--rate',
+          '10',
+          '--duration',
+          '1s',
+          '--scenario',
+          scenarioFile,
+          '--out',
+          outDir,
+        ],
+        io,
+      ),
+    ).toBe(1);
+    expect(io.err()).toMatch(
+      /verification failed, not benchmarking: GET \/users\/:id \(GET \/users\/\d\): JSON body lacks "id" \[LOADLAB_VERIFY_FAILED\]/,
+    );
     expect(server.received()).toBe(1);
   });
 
@@ -77,7 +152,9 @@ describe('loadlab run', () => {
     const scenarioFile = join(outDir, 'bad.json');
     writeFileSync(scenarioFile, JSON.stringify({ journeys: [{ name: 'j', steps: [{ path: 'no-slash' }] }] }));
     const io = memoryIO();
-    expect(await main(['run', '--target', 'http://127.0.0.1:9', '--rate', '10', '--scenario', scenarioFile], io)).toBe(2);
+    expect(await main(['run', '--target', 'http://127.0.0.1:9', '--rate', '10', '--scenario', scenarioFile], io)).toBe(
+      2,
+    );
     expect(io.err().split('\n')[0]).toContain('journeys.0.steps.0.path');
   });
 });

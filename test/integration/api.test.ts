@@ -13,8 +13,13 @@ let base: string;
 
 beforeAll(async () => {
   const config = loadConfig({
-    PORT: '0', AUTH_SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN, BODY_LIMIT_BYTES: String(TEST_BODY_LIMIT),
-    LOG_LEVEL: 'silent', DB_POOL_MAX: '4', NODE_ID: 'it-node',
+    PORT: '0',
+    AUTH_SECRET: TEST_SECRET,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    BODY_LIMIT_BYTES: String(TEST_BODY_LIMIT),
+    LOG_LEVEL: 'silent',
+    DB_POOL_MAX: '4',
+    NODE_ID: 'it-node',
   });
   worker = await startWorker(config, inject('databaseUrl'), silentLogger);
   base = `http://127.0.0.1:${worker.port}`;
@@ -29,7 +34,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
 describe('API on real PostgreSQL', () => {
@@ -56,7 +61,12 @@ describe('API on real PostgreSQL', () => {
     expect(login.status).toBe(200);
     const auth = { authorization: `Bearer ${login.body.token}` };
     const email = `it-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-    const created = await call('POST', '/api/users', { email, name: 'Integration Ünïcode', password: 'long-enough' }, auth);
+    const created = await call(
+      'POST',
+      '/api/users',
+      { email, name: 'Integration Ünïcode', password: 'long-enough' },
+      auth,
+    );
     expect(created.status).toBe(201);
     const id = created.body.id as number;
     expect(id).toBeGreaterThan(100_000);
@@ -78,7 +88,9 @@ describe('API on real PostgreSQL', () => {
     const auth = { authorization: `Bearer ${tokens.token}` };
     const team = await call('POST', '/api/teams', { name: `it-team-${Date.now()}` }, auth);
     expect(team.status).toBe(201);
-    expect((await call('POST', `/api/teams/${team.body.id}/members`, { userId: 10, role: 'owner' }, auth)).status).toBe(201);
+    expect((await call('POST', `/api/teams/${team.body.id}/members`, { userId: 10, role: 'owner' }, auth)).status).toBe(
+      201,
+    );
     expect((await call('POST', `/api/teams/${team.body.id}/members`, { userId: 10 }, auth)).status).toBe(409);
     const got = await call('GET', `/api/teams/${team.body.id}`);
     expect(got.body.members).toEqual([expect.objectContaining({ userId: 10, role: 'owner' })]);
@@ -87,7 +99,11 @@ describe('API on real PostgreSQL', () => {
 
 describe('bad requests over a real socket', () => {
   it.each(badRequests(tokens).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const res = await fetch(base + c.path, { method: c.method, headers: c.headers, body: c.body === undefined || c.method === 'GET' ? undefined : c.body });
+    const res = await fetch(base + c.path, {
+      method: c.method,
+      headers: c.headers,
+      body: c.body === undefined || c.method === 'GET' ? undefined : c.body,
+    });
     const text = await res.text();
     expect(res.status, text).toBe(c.status);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);

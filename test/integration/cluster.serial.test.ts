@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const RATE = 250; // req/s
-const randomUser = (n: number) => `/api/users/${(n * 7919) % 1000 + 1}`;
+const randomUser = (n: number) => `/api/users/${((n * 7919) % 1000) + 1}`;
 // Every read pays 20 ms and misses the cache, so requests are in flight whenever workers change.
 const slowReads = { WORKERS: '2', CACHE: 'off', LATENCY: 'fixed:20' };
 
@@ -32,7 +32,9 @@ describe('cluster', () => {
     expect(result.sent).toBeGreaterThanOrEqual(RATE * 10);
     if (result.resent > 0) console.warn(`reload test: ${result.resent} GET(s) resent after a keep-alive reset`);
     expect({ failed: result.failed, byError: result.byError, byStatus: result.byStatus }).toEqual({
-      failed: 0, byError: {}, byStatus: { 200: result.sent },
+      failed: 0,
+      byError: {},
+      byStatus: { 200: result.sent },
     });
     expect(result.ok).toBe(result.sent);
     const after = sut.workers();
@@ -69,7 +71,12 @@ describe('cluster', () => {
   }, 30_000);
 
   it('SIGTERM with a slow request in flight: the request completes with 200, then exit 0 with no child left', async () => {
-    sut = await startSutProcess({ WORKERS: '2', CACHE: 'off', LATENCY: 'fixed:1500', DATABASE_URL: inject('databaseUrl') });
+    sut = await startSutProcess({
+      WORKERS: '2',
+      CACHE: 'off',
+      LATENCY: 'fixed:1500',
+      DATABASE_URL: inject('databaseUrl'),
+    });
     const children = sut.children();
     const slow = fetch(`${sut.url}/api/users/5`);
     // Wait until the server reports the request in flight (not a sleep: the server says so).
@@ -107,8 +114,16 @@ describe('cluster', () => {
     expect(byRoute('/api/users/:id', '400')).toBe(20);
     expect(byRoute('unmatched', '404')).toBe(20);
     expect(samples.find((s) => s.name === 'loadlab_metrics_workers' && s.labels.answered === 'true')?.value).toBe(2);
-    for (const name of ['loadlab_cache_hits_total', 'loadlab_db_pool_total', 'nodejs_eventloop_lag_seconds', 'process_cpu_user_seconds_total']) {
-      expect(samples.some((s) => s.name === name), name).toBe(true);
+    for (const name of [
+      'loadlab_cache_hits_total',
+      'loadlab_db_pool_total',
+      'nodejs_eventloop_lag_seconds',
+      'process_cpu_user_seconds_total',
+    ]) {
+      expect(
+        samples.some((s) => s.name === name),
+        name,
+      ).toBe(true);
     }
   }, 30_000);
 });
@@ -127,7 +142,8 @@ function parsePrometheus(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
     if (!m) throw new Error(`not Prometheus text: ${JSON.stringify(line)}`);
     const labels: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]!] = pair[2]!;
+    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1]!] = pair[2]!;
     samples.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return samples;

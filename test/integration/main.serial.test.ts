@@ -7,7 +7,10 @@ import { describe, expect, inject, it } from 'vitest';
 const MAIN = new URL('../../sut/main.ts', import.meta.url).pathname;
 
 function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -51,10 +54,17 @@ describe('sut/main.ts', () => {
     await once(holder, 'listening');
     const port = (holder.address() as { port: number }).port;
     try {
-      const run = startMain({ PORT: String(port), WORKERS: '1', REDIS_URL: 'off', DATABASE_URL: inject('databaseUrl') });
+      const run = startMain({
+        PORT: String(port),
+        WORKERS: '1',
+        REDIS_URL: 'off',
+        DATABASE_URL: inject('databaseUrl'),
+      });
       const [code] = await run.exited;
       expect(code).toBe(3);
-      expect(run.output().stderr).toMatch(new RegExp(`^loadlab sut: port ${port} on 127.0.0.1 is already in use: .*PORT=0 picks one\\)\\n$`, 'm'));
+      expect(run.output().stderr).toMatch(
+        new RegExp(`^loadlab sut: port ${port} on 127.0.0.1 is already in use: .*PORT=0 picks one\\)\\n$`, 'm'),
+      );
       expect(run.output().stderr).not.toMatch(/\n\s+at /); // no stack trace
     } finally {
       holder.close();
@@ -64,16 +74,27 @@ describe('sut/main.ts', () => {
   it('without DATABASE_URL exits 3 with one line naming the three ways to get a PostgreSQL', async () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(3);
-    expect(stderr).toMatch(/^loadlab sut: DATABASE_URL is not set: the SUT needs a PostgreSQL; .*`npm start`.*`docker compose up`.*DATABASE_URL=postgres:\/\/.*\n$/);
+    expect(stderr).toMatch(
+      /^loadlab sut: DATABASE_URL is not set: the SUT needs a PostgreSQL; .*`npm start`.*`docker compose up`.*DATABASE_URL=postgres:\/\/.*\n$/,
+    );
   });
 
   it('REDIS_URL=off runs without Redis: task routes 503, the rest serves', async () => {
-    const run = startMain({ PORT: '0', WORKERS: '1', REDIS_URL: 'off', LOG_LEVEL: 'info', DATABASE_URL: inject('databaseUrl') });
+    const run = startMain({
+      PORT: '0',
+      WORKERS: '1',
+      REDIS_URL: 'off',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: inject('databaseUrl'),
+    });
     const url = await run.listening;
     const task = await fetch(`${url}/api/tasks/1`);
     expect(task.status).toBe(503);

@@ -7,7 +7,6 @@ import { createTokenService } from '../../sut/auth/token.ts';
 import type { Store } from '../../sut/data/store.ts';
 import type { TaskQueue, TaskView } from '../../sut/jobs/queue.ts';
 import { silentLogger } from '../../sut/log.ts';
-import { taskRoutes } from '../../sut/routes/tasks.ts';
 import { TEST_BODY_LIMIT, TEST_SECRET, testTokens } from '../sut/helpers.ts';
 
 export const { token } = testTokens();
@@ -36,13 +35,21 @@ export function createTaskTestApp(store: Store, queue: TaskQueue | undefined) {
 
 type TestApp = ReturnType<typeof createTaskTestApp>;
 
-export async function call(app: TestApp, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
+export async function call(
+  app: TestApp,
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+) {
   const res = await app.request(path, { method, headers: options.headers, body: options.body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
 export const enqueueReport = (app: TestApp, teamId: unknown) =>
-  call(app, 'POST', '/api/tasks', { headers: auth, body: JSON.stringify({ type: 'generate_report', args: { teamId } }) });
+  call(app, 'POST', '/api/tasks', {
+    headers: auth,
+    body: JSON.stringify({ type: 'generate_report', args: { teamId } }),
+  });
 
 /** Polls GET /api/tasks/:id until the task completed or failed; bounded, so a stuck worker fails the test. */
 export async function waitForTask(app: TestApp, id: string, timeoutMs = 10_000): Promise<TaskView> {
@@ -50,13 +57,18 @@ export async function waitForTask(app: TestApp, id: string, timeoutMs = 10_000):
   for (;;) {
     const { status, body } = await call(app, 'GET', `/api/tasks/${id}`);
     if (status === 200 && (body.state === 'completed' || body.state === 'failed')) return body as TaskView;
-    if (Date.now() > deadline) throw new Error(`task ${id} did not finish within ${timeoutMs} ms (last: ${status} ${JSON.stringify(body)})`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${id} did not finish within ${timeoutMs} ms (last: ${status} ${JSON.stringify(body)})`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 /** Polls until `check` is true, or throws after the deadline. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);

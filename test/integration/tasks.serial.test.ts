@@ -8,7 +8,16 @@ import { createTaskQueue, startTaskWorker, type TaskQueue } from '../../sut/jobs
 import { createReportWork } from '../../sut/jobs/report.ts';
 import { silentLogger } from '../../sut/log.ts';
 import { startEmbeddedRedis, type RedisHandle } from '../../services/redis.ts';
-import { auth, call, createTaskTestApp, dropQueue, enqueueReport, uniqueQueueName, waitForTask, waitUntil } from './task-helpers.ts';
+import {
+  auth,
+  call,
+  createTaskTestApp,
+  dropQueue,
+  enqueueReport,
+  uniqueQueueName,
+  waitForTask,
+  waitUntil,
+} from './task-helpers.ts';
 
 const redisUrl = inject('redisUrl');
 const store = createMemoryStore({ users: 50, teams: 5 });
@@ -54,7 +63,12 @@ describe.skipIf(!redisUrl)('/api/tasks on real Redis', () => {
     const task = await waitForTask(app, res.body.id);
     const team = (await store.getTeam(2))!;
     expect(task).toMatchObject({ id: res.body.id, type: 'generate_report', state: 'completed' });
-    expect(task.result).toMatchObject({ teamId: 2, teamName: team.name, memberCount: team.members.length, membersByRole: { owner: 1, admin: 0, member: 9 } });
+    expect(task.result).toMatchObject({
+      teamId: 2,
+      teamName: team.name,
+      memberCount: team.members.length,
+      membersByRole: { owner: 1, admin: 0, member: 9 },
+    });
     expect(Date.parse(task.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(task.createdAt));
   });
 
@@ -70,7 +84,9 @@ describe.skipIf(!redisUrl)('/api/tasks on real Redis', () => {
   it('counts exactly: N queued while no worker runs, then N finished once one does', async () => {
     const { name, queue } = await setup('counts', { worker: false });
     const teamIds = [...Array.from({ length: 17 }, (_, i) => (i % 5) + 1), 900, 901, 902];
-    const ids = await Promise.all(teamIds.map((teamId) => queue.enqueue({ type: 'generate_report', args: { teamId } })));
+    const ids = await Promise.all(
+      teamIds.map((teamId) => queue.enqueue({ type: 'generate_report', args: { teamId } })),
+    );
     expect(new Set(ids.map((r) => r.id)).size).toBe(20);
     expect(await queue.counts()).toEqual({ waiting: 20, active: 0, completed: 0, failed: 0, delayed: 0 });
     expect(await queue.get(ids[0]!.id)).toMatchObject({ state: 'queued' });
@@ -85,11 +101,22 @@ describe.skipIf(!redisUrl)('/api/tasks on real Redis', () => {
 
   it('answers 4xx for bad input, like every other route', async () => {
     const { app } = await setup('bad-input', { worker: false });
-    const post = (body: string, headers: Record<string, string> = auth) => call(app, 'POST', '/api/tasks', { headers, body });
+    const post = (body: string, headers: Record<string, string> = auth) =>
+      call(app, 'POST', '/api/tasks', { headers, body });
     const cases = [
-      ['no token', post('{"type":"generate_report","args":{"teamId":1}}', { 'content-type': 'application/json' }), 401, 'SUT_UNAUTHORIZED'],
+      [
+        'no token',
+        post('{"type":"generate_report","args":{"teamId":1}}', { 'content-type': 'application/json' }),
+        401,
+        'SUT_UNAUTHORIZED',
+      ],
       ['broken JSON', post('{"type":'), 400, 'SUT_BAD_JSON'],
-      ['not JSON', post('type=generate_report', { ...auth, 'content-type': 'text/plain' }), 415, 'SUT_UNSUPPORTED_MEDIA_TYPE'],
+      [
+        'not JSON',
+        post('type=generate_report', { ...auth, 'content-type': 'text/plain' }),
+        415,
+        'SUT_UNSUPPORTED_MEDIA_TYPE',
+      ],
       ['unknown type', post('{"type":"send_mail","args":{"teamId":1}}'), 400, 'SUT_VALIDATION'],
       ['teamId "x"', post('{"type":"generate_report","args":{"teamId":"x"}}'), 400, 'SUT_VALIDATION'],
       ['teamId 0', post('{"type":"generate_report","args":{"teamId":0}}'), 400, 'SUT_VALIDATION'],

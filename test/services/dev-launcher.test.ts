@@ -43,11 +43,11 @@ function launch(env: Record<string, string> = {}): Launched {
   });
   running.push(child);
   let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
+  child.stdout.on('data', (d) => (text += d));
+  child.stderr.on('data', (d) => (text += d));
   const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(text);
       if (m) resolve(m[1]!);
     });
@@ -130,7 +130,7 @@ describe('npm start (services/dev-launcher.ts)', () => {
     expect(performance.now() - secondAtMs).toBeLessThan(3_000);
     expect(code).toBe(130);
     // The services' parent-death guards (sh) end on their own once the launcher is gone: allow them a moment.
-    for (const deadline = Date.now() + 2_000; Date.now() < deadline && pids.some(isAlive); ) {
+    for (const deadline = Date.now() + 2_000; Date.now() < deadline && pids.some(isAlive);) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(pids.filter(isAlive).map((pid) => `${pid} ${commandName(pid)}`)).toEqual([]);

@@ -108,7 +108,7 @@ describe('startPostgres (embedded)', () => {
     const owner = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
+    const [line] = (await once(createInterface({ input: owner.stdout }), 'line')) as [string];
     const { pid, port } = JSON.parse(line) as { pid: number; port: number };
     expect(isProcessAlive(pid)).toBe(true);
     owner.kill('SIGKILL');

@@ -75,7 +75,7 @@ describe.skipIf(needsBinary)('startRedis with redis-server from PATH', () => {
     const exited = new Promise((resolve) => parent.once('exit', resolve));
     try {
       const [line] = await Promise.race([
-        createInterface({ input: parent.stdout! })
+        createInterface({ input: parent.stdout })
           [Symbol.asyncIterator]()
           .next()
           .then((r) => [r.value as string]),

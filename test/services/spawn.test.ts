@@ -72,7 +72,7 @@ describe('spawnOwned', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
+    const [line] = (await once(createInterface({ input: owner.stdout }), 'line')) as [string];
     const pid = Number(line);
     expect(isAlive(pid)).toBe(true);
     owner.kill('SIGKILL');

@@ -21,7 +21,12 @@ export interface Stream {
   stop(): Promise<StreamResult>;
 }
 
-export function startStream(baseUrl: string, ratePerSec: number, pathFor: (n: number) => string, maxSockets = 64): Stream {
+export function startStream(
+  baseUrl: string,
+  ratePerSec: number,
+  pathFor: (n: number) => string,
+  maxSockets = 64,
+): Stream {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const result: StreamResult = { sent: 0, ok: 0, failed: 0, resent: 0, byStatus: {}, byError: {}, workers: new Set() };
   const inFlight = new Set<Promise<void>>();

@@ -36,7 +36,7 @@ export async function startSutProcess(env: Record<string, string>): Promise<SutP
     listening = await owned.waitForLine(LISTENING, { timeoutMs: START_TIMEOUT_MS });
   } catch (err) {
     await owned.stop('SIGTERM', 2_000);
-    throw new Error(`SUT did not start (${(err as Error).message}):\n${owned.lines().join('\n')}`);
+    throw new Error(`SUT did not start (${(err as Error).message}):\n${owned.lines().join('\n')}`, { cause: err });
   }
   return handleFor(owned, LISTENING.exec(listening)![1]!);
 }
@@ -53,7 +53,7 @@ function handleFor(owned: OwnedChild, url: string): SutProcess {
       try {
         await owned.waitForLine(pattern, { count, timeoutMs });
       } catch (err) {
-        throw new Error(`${(err as Error).message}; output:\n${owned.lines().join('\n')}`);
+        throw new Error(`${(err as Error).message}; output:\n${owned.lines().join('\n')}`, { cause: err });
       }
     },
     async stop(signal = 'SIGTERM') {

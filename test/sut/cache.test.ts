@@ -23,7 +23,11 @@ describe('cache through the API', () => {
     await app.request('/api/users/3');
     await app.request('/api/users?limit=5');
     await app.request('/api/users/search?q=user3');
-    const put = await app.request('/api/users/3', { method: 'PUT', headers: writeHeaders, body: JSON.stringify({ name: 'Changed' }) });
+    const put = await app.request('/api/users/3', {
+      method: 'PUT',
+      headers: writeHeaders,
+      body: JSON.stringify({ name: 'Changed' }),
+    });
     expect(put.status).toBe(200);
     for (const path of ['/api/users/3', '/api/users?limit=5', '/api/users/search?q=user3']) {
       const res = await app.request(path);
@@ -35,7 +39,11 @@ describe('cache through the API', () => {
   it('a new member invalidates that team', async () => {
     const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
     const before = (await (await app.request('/api/teams/2')).json()) as { members: unknown[] };
-    const add = await app.request('/api/teams/2/members', { method: 'POST', headers: writeHeaders, body: JSON.stringify({ userId: 1 }) });
+    const add = await app.request('/api/teams/2/members', {
+      method: 'POST',
+      headers: writeHeaders,
+      body: JSON.stringify({ userId: 1 }),
+    });
     expect(add.status).toBe(201);
     const after = await app.request('/api/teams/2');
     expect(after.headers.get('x-cache')).toBe('miss');
@@ -46,7 +54,10 @@ describe('cache through the API', () => {
     const { app, cache } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
     await app.request('/api/users/1');
     await app.request('/api/users/2');
-    const flush = await app.request('/admin/cache/flush', { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    const flush = await app.request('/admin/cache/flush', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(flush.status).toBe(200);
     expect(await flush.json()).toEqual({ flushed: 2, cache: 'on' });
     expect(cache.stats().size).toBe(0);
@@ -68,7 +79,9 @@ describe('cache through the API', () => {
     const cached = await app.request('/api/users/11');
     expect([cached.status, cached.headers.get('x-cache')]).toEqual([404, 'hit']);
     const created = await app.request('/api/users', {
-      method: 'POST', headers: writeHeaders, body: JSON.stringify({ email: 'eleven@example.test', name: 'Eleven', password: 'long-enough' }),
+      method: 'POST',
+      headers: writeHeaders,
+      body: JSON.stringify({ email: 'eleven@example.test', name: 'Eleven', password: 'long-enough' }),
     });
     expect(((await created.json()) as { id: number }).id).toBe(11);
     expect((await app.request('/api/users/11')).status).toBe(200);

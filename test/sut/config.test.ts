@@ -33,14 +33,38 @@ describe('loadConfig', () => {
 
   it('reads every variable it documents', () => {
     const config = loadConfig({
-      PORT: '0', HOST: '0.0.0.0', NODE_ID: 'n2', WORKERS: '3', DATABASE_URL: 'postgres://u@h:5432/db',
-      REDIS_URL: 'redis://127.0.0.1:6379', DB_POOL_MAX: '4', CACHE: 'off', CACHE_MAX: '5', CACHE_TTL_MS: '100',
-      LATENCY: 'uniform:20-80', LATENCY_SEED: '9', ADMIN_TOKEN: 'secret-admin', BODY_LIMIT_BYTES: '1024', LOG_LEVEL: 'debug',
+      PORT: '0',
+      HOST: '0.0.0.0',
+      NODE_ID: 'n2',
+      WORKERS: '3',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DB_POOL_MAX: '4',
+      CACHE: 'off',
+      CACHE_MAX: '5',
+      CACHE_TTL_MS: '100',
+      LATENCY: 'uniform:20-80',
+      LATENCY_SEED: '9',
+      ADMIN_TOKEN: 'secret-admin',
+      BODY_LIMIT_BYTES: '1024',
+      LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
-      port: 0, host: '0.0.0.0', nodeId: 'n2', workers: 3, databaseUrl: 'postgres://u@h:5432/db', redisUrl: 'redis://127.0.0.1:6379',
-      dbPoolMax: 4, cacheEnabled: false, cacheMax: 5, cacheTtlMs: 100, latency: { kind: 'uniform', minMs: 20, maxMs: 80 },
-      latencySeed: 9, adminToken: 'secret-admin', bodyLimitBytes: 1024, logLevel: 'debug',
+      port: 0,
+      host: '0.0.0.0',
+      nodeId: 'n2',
+      workers: 3,
+      databaseUrl: 'postgres://u@h:5432/db',
+      redisUrl: 'redis://127.0.0.1:6379',
+      dbPoolMax: 4,
+      cacheEnabled: false,
+      cacheMax: 5,
+      cacheTtlMs: 100,
+      latency: { kind: 'uniform', minMs: 20, maxMs: 80 },
+      latencySeed: 9,
+      adminToken: 'secret-admin',
+      bodyLimitBytes: 1024,
+      logLevel: 'debug',
     });
   });
 

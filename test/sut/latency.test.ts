@@ -1,6 +1,11 @@
 // Simulated latency: spec parsing, seeded repeatability, and quantiles of the drawn distributions.
 import { describe, expect, it } from 'vitest';
-import { createLatencySampler, formatLatencySpec, parseLatencySpec, type LatencySpec } from '../../sut/cache/latency.ts';
+import {
+  createLatencySampler,
+  formatLatencySpec,
+  parseLatencySpec,
+  type LatencySpec,
+} from '../../sut/cache/latency.ts';
 
 const DRAWS = 10_000;
 
@@ -28,12 +33,21 @@ describe('parseLatencySpec', () => {
     expect(parseLatencySpec(text)).toEqual(expected);
   });
 
-  it.each(['', 'fast', 'fixed:', 'fixed:-1', 'uniform:80-20', 'uniform:20', 'lognormal:p50=0,p99=10', 'lognormal:p50=50,p99=10', 'lognormal:p99=1'])(
-    'rejects %j with what it accepts',
-    (text) => {
-      expect(parseLatencySpec(text)).toMatch(/^expected none, fixed:<ms>, uniform:<min>-<max> or lognormal:p50=<ms>,p99=<ms>/);
-    },
-  );
+  it.each([
+    '',
+    'fast',
+    'fixed:',
+    'fixed:-1',
+    'uniform:80-20',
+    'uniform:20',
+    'lognormal:p50=0,p99=10',
+    'lognormal:p50=50,p99=10',
+    'lognormal:p99=1',
+  ])('rejects %j with what it accepts', (text) => {
+    expect(parseLatencySpec(text)).toMatch(
+      /^expected none, fixed:<ms>, uniform:<min>-<max> or lognormal:p50=<ms>,p99=<ms>/,
+    );
+  });
 
   it('formats back to what it parsed', () => {
     for (const text of ['none', 'fixed:20', 'uniform:20-80', 'lognormal:p50=20,p99=200']) {
@@ -62,7 +76,12 @@ describe('createLatencySampler', () => {
     const sorted = drawSorted({ kind: 'uniform', minMs: 20, maxMs: 80 });
     expect(sorted[0]).toBeGreaterThanOrEqual(20);
     expect(sorted[sorted.length - 1]).toBeLessThan(80);
-    for (const [q, expected] of [[0.25, 35], [0.5, 50], [0.75, 65], [0.99, 79.4]] as const) {
+    for (const [q, expected] of [
+      [0.25, 35],
+      [0.5, 50],
+      [0.75, 65],
+      [0.99, 79.4],
+    ] as const) {
       expect(Math.abs(quantile(sorted, q) - expected) / expected).toBeLessThan(0.05);
     }
   });

@@ -34,7 +34,13 @@ describe('token service', () => {
 
   it.each([
     ['another secret', (t: string) => createTokenService('another-secret-entirely', 60).verify(t)],
-    ['a changed payload', (t: string) => createTokenService(SECRET, 60).verify(`${Buffer.from('{"sub":1,"exp":9999999999}').toString('base64url')}.${t.split('.')[1]}`)],
+    [
+      'a changed payload',
+      (t: string) =>
+        createTokenService(SECRET, 60).verify(
+          `${Buffer.from('{"sub":1,"exp":9999999999}').toString('base64url')}.${t.split('.')[1]}`,
+        ),
+    ],
     ['a cut signature', (t: string) => createTokenService(SECRET, 60).verify(t.slice(0, -2))],
     ['three parts', (t: string) => createTokenService(SECRET, 60).verify(`${t}.x`)],
     ['garbage', () => createTokenService(SECRET, 60).verify('garbage')],

@@ -66,7 +66,12 @@ describe('checkDistribution', () => {
 
   it('reports the statistic, p-value, shares and a readable detail', () => {
     const check = checkDistribution({ n2: 100, n1: 300 });
-    expect(check).toMatchObject({ name: 'distribution', passed: false, chiSquare: 100, shares: { n1: 0.75, n2: 0.25 } });
+    expect(check).toMatchObject({
+      name: 'distribution',
+      passed: false,
+      chiSquare: 100,
+      shares: { n1: 0.75, n2: 0.25 },
+    });
     expect(check.value).toBe(check.pValue);
     expect(check.pValue).toBeLessThan(1e-20);
     expect(check.target).toBe('p ≥ 0.01; each node 50% ± 10% (relative)');

@@ -102,7 +102,7 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('builds the SUT image with npm ci and runs the entry point that npm start\'s launcher runs', () => {
+  it("builds the SUT image with npm ci and runs the entry point that npm start's launcher runs", () => {
     const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);

@@ -27,14 +27,21 @@ describe('startServices', () => {
   });
 
   it.runIf(inject('redisUrl'))('passes a given Redis through when it is needed', async () => {
-    const services = await startServices({ databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), needRedis: true });
+    const services = await startServices({
+      databaseUrl: inject('databaseUrl'),
+      redisUrl: inject('redisUrl'),
+      needRedis: true,
+    });
     expect(services.redisUrl).toBe(inject('redisUrl'));
     await services.stop();
   });
 
   it('an unreachable database is an EnvironmentError (exit 3) with the three ways to get PostgreSQL', async () => {
     const port = await findFreePort();
-    const err = await startServices({ databaseUrl: `postgres://loadlab:secret@127.0.0.1:${port}/loadlab`, needRedis: false }).catch((e: unknown) => e);
+    const err = await startServices({
+      databaseUrl: `postgres://loadlab:secret@127.0.0.1:${port}/loadlab`,
+      needRedis: false,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as EnvironmentError).exitCode).toBe(EXIT.environment);
     const message = (err as Error).message;

@@ -26,7 +26,6 @@ afterEach(async () => {
   expect(trackedCount()).toBe(0);
 });
 
-
 describe('startSut', () => {
   it('reload() rolls every worker under a steady stream without losing a request', async () => {
     const sut = await startSut({ workers: 2, nodeId: 'reload', databaseUrl, redisUrl });
@@ -73,7 +72,9 @@ describe('startSut', () => {
   });
 
   it('a bad SUT setting is a usage error (exit 2) naming the variable, and nothing is left running', async () => {
-    const err = await startSut({ workers: 1, databaseUrl, redisUrl, env: { LATENCY: 'sometimes' } }).catch((e: unknown) => e);
+    const err = await startSut({ workers: 1, databaseUrl, redisUrl, env: { LATENCY: 'sometimes' } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ exitCode: EXIT.usage });
     expect((err as Error).message).toMatch(/LATENCY="sometimes"/);
     expect(trackedCount()).toBe(0);

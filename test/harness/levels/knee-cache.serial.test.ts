@@ -11,7 +11,13 @@ import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO, startServer, type TestServer } from '../helpers.ts';
 import { readRun, SMOKE } from './level-helpers.ts';
 
-const step = (connections: number, throughputRps: number, gainPct: number | null): KneeStep => ({ connections, throughputRps, p50Ms: 1, p99Ms: 2, gainPct });
+const step = (connections: number, throughputRps: number, gainPct: number | null): KneeStep => ({
+  connections,
+  throughputRps,
+  p50Ms: 1,
+  p99Ms: 2,
+  gainPct,
+});
 const RULE = { maxConnections: 64, minGainPct: 10 };
 
 describe('knee rule', () => {
@@ -31,7 +37,8 @@ describe('knee rule', () => {
 
 describe('cache counters', () => {
   it('sums hits and misses over label sets and turns two scrapes into a hit rate', () => {
-    const text = '# HELP x\nloadlab_cache_hits_total{kind="user"} 30\nloadlab_cache_hits_total{kind="team"} 10\nloadlab_cache_misses_total 60\nloadlab_cache_hits_total_other 5\n';
+    const text =
+      '# HELP x\nloadlab_cache_hits_total{kind="user"} 30\nloadlab_cache_hits_total{kind="team"} 10\nloadlab_cache_misses_total 60\nloadlab_cache_hits_total_other 5\n';
     expect(parseCacheCounters(text)).toEqual({ hits: 40, misses: 60 });
     expect(hitRatePct({ hits: 40, misses: 60 }, { hits: 130, misses: 70 })).toBe(90);
     expect(hitRatePct({ hits: 1, misses: 1 }, { hits: 1, misses: 1 })).toBeNull();
@@ -66,12 +73,40 @@ describe('loadlab knee', () => {
       else queue.push(serve);
     });
     const io = memoryIO();
-    expect(await main(['knee', '--target', server.url, '--path', '/', '--step-duration', '1s', '--warmup', '500ms', '--connections', '4', '--out', outDir], io), io.err()).toBe(0);
+    expect(
+      await main(
+        [
+          'knee',
+          '--target',
+          server.url,
+          '--path',
+          '/',
+          '--step-duration',
+          '1s',
+          '--warmup',
+          '500ms',
+          '--connections',
+          '4',
+          '--out',
+          outDir,
+        ],
+        io,
+      ),
+      io.err(),
+    ).toBe(0);
     const { run, kpi } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
     expect(run.checks[0], kpi).toMatchObject({ name: 'knee', passed: true, value: 4 });
-    expect(run.phases.map((p: { name: string }) => p.name)).toEqual(['knee warm-up', 'knee 1 conn', 'knee 2 conn', 'knee 4 conn', 'knee 8 conn']);
-    expect(kpi).toContain('Knee rule: the knee is the last concurrency whose doubling still raised throughput by ≥ 10%');
+    expect(run.phases.map((p: { name: string }) => p.name)).toEqual([
+      'knee warm-up',
+      'knee 1 conn',
+      'knee 2 conn',
+      'knee 4 conn',
+      'knee 8 conn',
+    ]);
+    expect(kpi).toContain(
+      'Knee rule: the knee is the last concurrency whose doubling still raised throughput by ≥ 10%',
+    );
   }, 60_000);
 });
 

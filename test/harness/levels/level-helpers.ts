@@ -8,10 +8,13 @@ export const SMOKE = ['--quick', '--warmup', '1s', '--duration', '2s', '--connec
 export function readRun(dir: string): { run: any; kpi: string; series: string } {
   const [id] = readdirSync(dir);
   const at = join(dir, id!);
-  return { run: JSON.parse(readFileSync(join(at, 'run.json'), 'utf8')), kpi: readFileSync(join(at, 'kpi.md'), 'utf8'), series: readFileSync(join(at, 'series.csv'), 'utf8') };
+  return {
+    run: JSON.parse(readFileSync(join(at, 'run.json'), 'utf8')),
+    kpi: readFileSync(join(at, 'kpi.md'), 'utf8'),
+    series: readFileSync(join(at, 'series.csv'), 'utf8'),
+  };
 }
 
 export function startedPids(stderr: string): number[] {
   return [...stderr.matchAll(/\(pids ([\d, ]+)\)/g)].flatMap((m) => m[1]!.split(', ').map(Number));
 }
-

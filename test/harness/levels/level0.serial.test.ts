@@ -26,7 +26,11 @@ describe('loadlab level0', () => {
     const { run, kpi, series } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
     expect(run.kind).toBe('bench-level0');
-    expect(run.phases.map((p: { name: string }) => p.name)).toEqual(['level0 warm-up', 'level0 throughput', 'level0 latency']);
+    expect(run.phases.map((p: { name: string }) => p.name)).toEqual([
+      'level0 warm-up',
+      'level0 throughput',
+      'level0 latency',
+    ]);
     expect(run.phases[2]).toMatchObject({ model: 'open', judged: true });
     expect(run.kpi.rows.map((r: { metric: string }) => r.metric)).toEqual(CORE_ROWS);
     for (const row of run.kpi.rows) expect(typeof row.cells.level0.value, row.metric).toBe('number');
@@ -41,7 +45,10 @@ describe('loadlab level0', () => {
 
   it('stops everything it started when the run fails midway (exit 4)', async () => {
     const io = memoryIO();
-    const code = await main(['level0', ...SMOKE, '--chaos', 'fail', '--database-url', inject('databaseUrl'), '--out', outDir], io);
+    const code = await main(
+      ['level0', ...SMOKE, '--chaos', 'fail', '--database-url', inject('databaseUrl'), '--out', outDir],
+      io,
+    );
     expect(code, io.err()).toBe(4);
     expect(io.err()).toContain('--chaos fail');
     const pids = startedPids(io.err());

@@ -19,7 +19,23 @@ afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 describe('loadlab level2: the reload check', () => {
   it('negative control: SIGKILLing the workers instead (--chaos kill) fails the check and the run (exit 1)', async () => {
     const io = memoryIO();
-    const code = await main(['level2', ...SMOKE, '--workers', '2', '--reloads', '1', '--chaos', 'kill', '--database-url', inject('databaseUrl'), '--out', outDir], io);
+    const code = await main(
+      [
+        'level2',
+        ...SMOKE,
+        '--workers',
+        '2',
+        '--reloads',
+        '1',
+        '--chaos',
+        'kill',
+        '--database-url',
+        inject('databaseUrl'),
+        '--out',
+        outDir,
+      ],
+      io,
+    );
     const { run } = readRun(outDir);
     const check = run.checks.find((c: { name: string }) => c.name === 'level2 reload');
     expect(check, io.err()).toMatchObject({ passed: false });
@@ -30,7 +46,11 @@ describe('loadlab level2: the reload check', () => {
   }, 120_000);
 
   it('fails when a reload finished after the open phase ended, even with no failed request', () => {
-    const open = { durationSec: 10, targetRps: 100, requests: { sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 }, byError: {} } } as never;
+    const open = {
+      durationSec: 10,
+      targetRps: 100,
+      requests: { sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 }, byError: {} },
+    } as never;
     const judged = judgeReload(open, { kind: 'reload', requested: 2, done: 2, finishedAtMs: [5_000, 11_000] }, 2);
     expect(judged).toMatchObject({ inPhase: 1, lost: 0, verdict: { name: 'level2 reload', passed: false, value: 0 } });
     const [check] = wordLevel(judged).checks;

@@ -23,12 +23,10 @@ describe('level 4 judgment', () => {
     const even = judgeCluster({ counts: { a: 500, b: 500 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
     expect(even.verdict.passed).toBe(true);
     expect(wordLevel(even).checks[0]?.passed).toBe(true);
-    const skewed = judgeCluster(
-      { counts: { a: 750, b: 250 }, missingHeader: 0, failed: 0 },
-      100,
-      undefined,
-      ['a', 'b'],
-    );
+    const skewed = judgeCluster({ counts: { a: 750, b: 250 }, missingHeader: 0, failed: 0 }, 100, undefined, [
+      'a',
+      'b',
+    ]);
     expect(skewed.verdict.passed).toBe(false);
     expect(wordLevel(skewed).checks[0]?.passed).toBe(false);
     const missing = judgeCluster({ counts: { a: 1000 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
@@ -52,7 +50,10 @@ describe('level 4 judgment', () => {
 describe('loadlab level4', () => {
   it('runs Level 2 (reloads pass) then 2 nodes behind nginx: distribution passes, efficiency vs 2 × Level 2, nothing left running', async () => {
     const io = memoryIO();
-    const code = await main(['level4', ...SMOKE, '--workers', '2', '--database-url', inject('databaseUrl'), '--out', outDir], io);
+    const code = await main(
+      ['level4', ...SMOKE, '--workers', '2', '--database-url', inject('databaseUrl'), '--out', outDir],
+      io,
+    );
     const { run, kpi } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
     const checks = Object.fromEntries(run.checks.map((c: { name: string; passed: boolean }) => [c.name, c]));

@@ -15,7 +15,14 @@ const OPTIONS: SearchOptions = { startRps: 100, maxRps: 100_000, precision: 0.05
 function search(capacity: number, o = OPTIONS): Probe[] {
   const probes: Probe[] = [];
   for (let rate = nextProbeRate(probes, o); rate !== undefined; rate = nextProbeRate(probes, o)) {
-    probes.push({ rateRps: rate, errorRatePct: 0, p99Ms: 1, achievedRps: rate, passed: rate <= capacity, generatorSaturated: false });
+    probes.push({
+      rateRps: rate,
+      errorRatePct: 0,
+      p99Ms: 1,
+      achievedRps: rate,
+      passed: rate <= capacity,
+      generatorSaturated: false,
+    });
   }
   return probes;
 }
@@ -31,7 +38,11 @@ describe('stress search rule', () => {
   });
 
   it('halves from a failing first probe and reports nothing sustainable below minRps', () => {
-    expect(search(30, { ...OPTIONS, startRps: 200 }).map((p) => p.rateRps).slice(0, 4)).toEqual([200, 100, 50, 25]);
+    expect(
+      search(30, { ...OPTIONS, startRps: 200 })
+        .map((p) => p.rateRps)
+        .slice(0, 4),
+    ).toEqual([200, 100, 50, 25]);
     expect(bracket(search(0.5, OPTIONS)).maxSustainableRps).toBe(0);
   });
 
@@ -76,7 +87,23 @@ describe('loadlab stress against a server of known capacity', () => {
     server = await startKnownCapacityServer(4, 20);
     const io = memoryIO();
     // p99 ≤ 100 ms: above capacity the queue grows by (rate − 200)/s, so a 2 s probe at +10% already waits > 100 ms.
-    const argv = ['stress', '--target', server.url, '--path', '/', '--slo-p99', '100ms', '--start-rate', '150', '--step-duration', '2s', '--warmup', '500ms', '--out', outDir];
+    const argv = [
+      'stress',
+      '--target',
+      server.url,
+      '--path',
+      '/',
+      '--slo-p99',
+      '100ms',
+      '--start-rate',
+      '150',
+      '--step-duration',
+      '2s',
+      '--warmup',
+      '500ms',
+      '--out',
+      outDir,
+    ];
     expect(await main(argv, io), io.err()).toBe(0);
     const { run, kpi } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
@@ -85,6 +112,10 @@ describe('loadlab stress against a server of known capacity', () => {
     expect(check.value, kpi).toBeLessThanOrEqual(220);
     const probes = run.phases.filter((p: { name: string }) => p.name.startsWith('stress ') && p.name.endsWith('req/s'));
     expect(kpi.match(/^probe \d+: /gm)?.length).toBe(probes.length);
-    expect(run.kpi.rows.map((r: { metric: string }) => r.metric)).toEqual(['Max sustainable rate', 'Breakdown rate', 'Probes']);
+    expect(run.kpi.rows.map((r: { metric: string }) => r.metric)).toEqual([
+      'Max sustainable rate',
+      'Breakdown rate',
+      'Probes',
+    ]);
   }, 90_000);
 });

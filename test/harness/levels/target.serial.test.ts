@@ -35,7 +35,11 @@ describe('--target', () => {
     expect(await main(['level1', ...SMOKE, '--target', server.url, '--out', outDir], io), io.err()).toBe(0);
     const { run, kpi } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
-    expect(run.phases.map((p: { name: string }) => p.name)).toEqual(['level1 warm-up', 'level1 throughput', 'level1 latency']);
+    expect(run.phases.map((p: { name: string }) => p.name)).toEqual([
+      'level1 warm-up',
+      'level1 throughput',
+      'level1 latency',
+    ]);
     expect(kpi).toContain('Level 1: no Level 0 run in this invocation, so no speed-up.');
     expect(kpi).toContain(`Level 1: --target ${server.url} (not started by loadlab)`);
     expect(io.err()).not.toContain('(pids');

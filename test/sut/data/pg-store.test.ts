@@ -61,7 +61,11 @@ describe('pg store under failure', () => {
 
     db = await startPostgres({ dataDir, databaseUrl: '', port });
     await expect(store.ping()).resolves.toBeUndefined();
-    const user = await store.createUser({ email: `back-${randomBytes(4).toString('hex')}@x.test`, name: 'Back', passwordHash: 'h' });
+    const user = await store.createUser({
+      email: `back-${randomBytes(4).toString('hex')}@x.test`,
+      name: 'Back',
+      passwordHash: 'h',
+    });
     expect(await store.getUser(user.id)).toEqual(user);
   });
 

@@ -42,18 +42,33 @@ describe('seed (real PostgreSQL)', () => {
       [n],
     );
     const { teamId, role } = seedMembership(n, SEED_TEAMS);
-    expect(row).toEqual({ email: seedEmail(n), name: seedName(n), created_at: new Date(seedCreatedAt(n)), team_id: String(teamId), role });
+    expect(row).toEqual({
+      email: seedEmail(n),
+      name: seedName(n),
+      created_at: new Date(seedCreatedAt(n)),
+      team_id: String(teamId),
+      role,
+    });
   });
 
   it('names teams like the pure seed function', async () => {
-    const rows = (await pool.query<{ id: string; name: string }>('SELECT id, name FROM teams WHERE id IN (1, 11, $1) ORDER BY id', [SEED_TEAMS])).rows;
+    const rows = (
+      await pool.query<{ id: string; name: string }>('SELECT id, name FROM teams WHERE id IN (1, 11, $1) ORDER BY id', [
+        SEED_TEAMS,
+      ])
+    ).rows;
     expect(rows.map((r) => r.name)).toEqual([1, 11, SEED_TEAMS].map(seedTeamName));
   });
 
   it('gives every seeded user the same hash of the demo password', async () => {
-    const { hashes } = await one<{ hashes: number }>('SELECT count(DISTINCT password_hash)::int AS hashes FROM users WHERE id <= $1', [SEED_USERS]);
+    const { hashes } = await one<{ hashes: number }>(
+      'SELECT count(DISTINCT password_hash)::int AS hashes FROM users WHERE id <= $1',
+      [SEED_USERS],
+    );
     expect(hashes).toBe(1);
-    const { password_hash: hash } = await one<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = 1');
+    const { password_hash: hash } = await one<{ password_hash: string }>(
+      'SELECT password_hash FROM users WHERE id = 1',
+    );
     expect(await verifyPassword(DEMO_PASSWORD, hash)).toBe(true);
     expect(await verifyPassword('wrong-password', hash)).toBe(false);
   });
@@ -70,13 +85,17 @@ describe('seed (real PostgreSQL)', () => {
     expect(await seed(pool)).toMatchObject({ seeded: false });
     expect(await prepareDatabase(inject('databaseUrl'))).toMatchObject({ migrated: [], seeded: false });
     expect((await one<{ updated_at: Date }>(metaRow)).updated_at).toEqual(before.updated_at);
-    expect((await one<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <= $1', [SEED_USERS])).users).toBe(SEED_USERS);
+    expect(
+      (await one<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <= $1', [SEED_USERS])).users,
+    ).toBe(SEED_USERS);
   });
 
   it('an unreachable database is a StartupEnvironmentError (exit 3) naming the ways to get one, without the password', async () => {
     const error = await prepareDatabase('postgres://u:secret@127.0.0.1:1/x').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(StartupEnvironmentError);
-    expect((error as Error).message).toMatch(/^cannot reach PostgreSQL at .*ECONNREFUSED; .*npm start.*docker compose up.*DATABASE_URL=/);
+    expect((error as Error).message).toMatch(
+      /^cannot reach PostgreSQL at .*ECONNREFUSED; .*npm start.*docker compose up.*DATABASE_URL=/,
+    );
     expect((error as Error).message).not.toContain('secret');
   });
 });

@@ -24,7 +24,11 @@ describe('summarizeMembers', () => {
   });
 
   it('is empty for a team without members', () => {
-    expect(summarizeMembers([])).toEqual({ memberCount: 0, membersByRole: { owner: 0, admin: 0, member: 0 }, newestMember: null });
+    expect(summarizeMembers([])).toEqual({
+      memberCount: 0,
+      membersByRole: { owner: 0, admin: 0, member: 0 },
+      newestMember: null,
+    });
   });
 });
 
@@ -35,7 +39,13 @@ describe('createReportWork', () => {
   it('reports a seeded team from the store', async () => {
     const team = (await store.getTeam(2))!;
     const report = await work({ id: '1', type: 'generate_report', args: { teamId: 2 } });
-    expect(report).toMatchObject({ teamId: 2, teamName: team.name, memberCount: 10, membersByRole: { owner: 1, admin: 0, member: 9 }, latencyMs: 0 });
+    expect(report).toMatchObject({
+      teamId: 2,
+      teamName: team.name,
+      memberCount: 10,
+      membersByRole: { owner: 1, admin: 0, member: 9 },
+      latencyMs: 0,
+    });
     expect(report.newestMember).toEqual(summarizeMembers(team.members).newestMember);
   });
 
@@ -64,7 +74,14 @@ describe('createReportWork', () => {
 });
 
 describe('toTaskView', () => {
-  const job = { id: '5', name: 'generate_report', returnvalue: { ok: 1 }, failedReason: 'boom', timestamp: 1_700_000_000_000, finishedOn: 1_700_000_001_000 };
+  const job = {
+    id: '5',
+    name: 'generate_report',
+    returnvalue: { ok: 1 },
+    failedReason: 'boom',
+    timestamp: 1_700_000_000_000,
+    finishedOn: 1_700_000_001_000,
+  };
 
   it.each([
     ['waiting', 'queued'],
@@ -72,12 +89,25 @@ describe('toTaskView', () => {
     ['prioritized', 'queued'],
     ['active', 'active'],
   ])('maps BullMQ state %s to %s without result or error', (bullState, state) => {
-    expect(toTaskView(job, bullState)).toEqual({ id: '5', type: 'generate_report', state, createdAt: '2023-11-14T22:13:20.000Z' });
+    expect(toTaskView(job, bullState)).toEqual({
+      id: '5',
+      type: 'generate_report',
+      state,
+      createdAt: '2023-11-14T22:13:20.000Z',
+    });
   });
 
   it('shows the result of a completed task and the error of a failed one', () => {
-    expect(toTaskView(job, 'completed')).toMatchObject({ state: 'completed', result: { ok: 1 }, finishedAt: '2023-11-14T22:13:21.000Z' });
-    expect(toTaskView(job, 'failed')).toMatchObject({ state: 'failed', error: 'boom', finishedAt: '2023-11-14T22:13:21.000Z' });
+    expect(toTaskView(job, 'completed')).toMatchObject({
+      state: 'completed',
+      result: { ok: 1 },
+      finishedAt: '2023-11-14T22:13:21.000Z',
+    });
+    expect(toTaskView(job, 'failed')).toMatchObject({
+      state: 'failed',
+      error: 'boom',
+      finishedAt: '2023-11-14T22:13:21.000Z',
+    });
     expect(toTaskView(job, 'failed')).not.toHaveProperty('result');
   });
 

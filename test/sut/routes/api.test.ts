@@ -16,7 +16,7 @@ beforeEach(() => {
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = auth) {
   const res = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
 describe('API routes (memory store)', () => {
@@ -31,10 +31,20 @@ describe('API routes (memory store)', () => {
   });
 
   it('logs in a seeded user with the demo password and the token opens the write routes', async () => {
-    const login = await call('POST', '/api/auth/login', { email: 'user2@example.test', password: DEMO_PASSWORD }, { 'content-type': 'application/json' });
+    const login = await call(
+      'POST',
+      '/api/auth/login',
+      { email: 'user2@example.test', password: DEMO_PASSWORD },
+      { 'content-type': 'application/json' },
+    );
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ tokenType: 'Bearer', userId: 2 });
-    const created = await call('POST', '/api/teams', { name: 'Fresh' }, { 'content-type': 'application/json', authorization: `Bearer ${login.body.token}` });
+    const created = await call(
+      'POST',
+      '/api/teams',
+      { name: 'Fresh' },
+      { 'content-type': 'application/json', authorization: `Bearer ${login.body.token}` },
+    );
     expect(created.status).toBe(201);
   });
 
@@ -66,7 +76,11 @@ describe('API routes (memory store)', () => {
   });
 
   it('creates, updates and deletes a user', async () => {
-    const created = await call('POST', '/api/users', { email: 'New.Person@Example.test', name: 'Zoë Ünicode 😀', password: 'long-enough' });
+    const created = await call('POST', '/api/users', {
+      email: 'New.Person@Example.test',
+      name: 'Zoë Ünicode 😀',
+      password: 'long-enough',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'new.person@example.test', name: 'Zoë Ünicode 😀' });
     expect(created.body).not.toHaveProperty('passwordHash');

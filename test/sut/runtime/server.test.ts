@@ -28,7 +28,9 @@ async function start(): Promise<RunningServer> {
     return c.text('done');
   });
   app.get('/fast', (c) => c.text('ok'));
-  app.post('/upload', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'too large' }, 413) }), (c) => c.text('ok'));
+  app.post('/upload', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'too large' }, 413) }), (c) =>
+    c.text('ok'),
+  );
   server = await startServer(app.fetch, { port: 0, host: '127.0.0.1', keepAliveTimeoutMs: 65_000 });
   return server;
 }
@@ -39,7 +41,9 @@ async function send(port: number, head: string, body?: Buffer): Promise<{ socket
   sockets.push(socket);
   socket.on('error', () => undefined); // the server may reset an upload it rejected
   await new Promise((resolve) => socket.once('connect', resolve));
-  const firstData = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString('latin1').split('\r\n')[0]!)));
+  const firstData = new Promise<string>((resolve) =>
+    socket.once('data', (d: Buffer) => resolve(d.toString('latin1').split('\r\n')[0]!)),
+  );
   socket.write(head);
   if (body) socket.write(body);
   return { socket, statusLine: await firstData };
@@ -64,7 +68,11 @@ describe('server drain', () => {
     const running = await start();
     const head = `POST /upload HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`;
     const chunk = Buffer.alloc(1024 * 1024, 97);
-    const { statusLine } = await send(running.port, head, Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    const { statusLine } = await send(
+      running.port,
+      head,
+      Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+    );
     expect(statusLine).toBe('HTTP/1.1 413 Payload Too Large');
     expect(await timeClose(running, 'reload')).toBeLessThan(2_000);
   });
