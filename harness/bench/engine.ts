@@ -18,7 +18,7 @@ import {
   type ProbeVerdict,
 } from './judge.ts';
 import { startHelloTarget } from './targets.ts';
-import { describeProbe } from '../report/bench-words.ts';
+import { describeProbe } from '../report/words/bench.ts';
 
 export interface EngineOptions {
   connections: number;

@@ -1,5 +1,5 @@
 // The benches' pure stage: measured rates in; medians, ratios, speed-ups and verdicts out.
-// Numbers only: report/bench-words.ts names and phrases them.
+// Numbers only: report/words/bench.ts names and phrases them.
 
 /** One overhead target's interleaved samples; `goalRatio` is the lowest acceptable ratio to the bare server. */
 export interface RateSamples {

@@ -15,7 +15,7 @@ import {
   describeWorkers,
   renderBenchMarkdown,
   type BenchReport,
-} from '../report/bench-words.ts';
+} from '../report/words/bench.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { finishRun } from '../run/finish.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectedQuantileMs, toleranceMs } from '../../harness/selftest/expect.ts';
-import { answerAtMs } from '../../harness/selftest/oracle.ts';
+import { expectedQuantileMs, toleranceMs } from '../../../harness/selftest/expect.ts';
+import { answerAtMs } from '../../../harness/selftest/oracle.ts';
 
 const stalls = { serviceMs: 20, stallPeriodMs: 1000, stallMs: 200 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRssBytes, parseStat, sampleTree } from '../../harness/monitor/proc.ts';
+import { parseRssBytes, parseStat, sampleTree } from '../../../harness/monitor/proc.ts';
 
 describe('/proc parsing', () => {
   it('reads ppid and CPU time past a command name with spaces and parentheses', () => {

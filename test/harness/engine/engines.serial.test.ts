@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runClosed } from '../../harness/engine/closed.ts';
-import { runOpen } from '../../harness/engine/open.ts';
-import { createAdHocScenario, parseScenario } from '../../harness/scenario/load.ts';
-import { startServer, closedPort, type TestServer } from './helpers.ts';
+import { runClosed } from '../../../harness/engine/closed.ts';
+import { runOpen } from '../../../harness/engine/open.ts';
+import { createAdHocScenario, parseScenario } from '../../../harness/scenario/load.ts';
+import { startServer, closedPort, type TestServer } from '../helpers.ts';
 
 let servers: TestServer[] = [];
 afterEach(async () => {

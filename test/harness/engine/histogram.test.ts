@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, mergeHistograms } from '../../harness/engine/histogram.ts';
+import { LatencyHistogram, mergeHistograms } from '../../../harness/engine/histogram.ts';
 
 function filled(values: number[]): LatencyHistogram {
   const h = new LatencyHistogram();

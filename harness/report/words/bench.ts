@@ -1,7 +1,7 @@
 // bench overhead, workers and engine in words: row labels, KPI rows, checks, notes, the method line and kpi.md (pure).
 // Takes the judge's numbers by shape (nothing here imports harness/bench/), so arrows keep pointing down.
-import type { CheckReport, Environment, KpiCell, KpiRow, RunJson } from './model.ts';
-import { renderKpiTable } from './kpi-table.ts';
+import type { CheckReport, Environment, KpiCell, KpiRow, RunJson } from '../model.ts';
+import { renderKpiTable } from '../kpi-table.ts';
 
 export interface BenchReport {
   kpiRows: KpiRow[];

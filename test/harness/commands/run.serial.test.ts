@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../harness/cli.ts';
-import { validateRunJson } from '../../harness/report/validate.ts';
-import { closedPort, memoryIO, startServer, type TestServer } from './helpers.ts';
+import { main } from '../../../harness/cli.ts';
+import { validateRunJson } from '../../../harness/report/validate.ts';
+import { closedPort, memoryIO, startServer, type TestServer } from '../helpers.ts';
 
 let server: TestServer | undefined;
 let outDir: string;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from '../../harness/report/summary.ts';
-import { renderSeriesCsv } from '../../harness/report/series.ts';
-import { formatProgress, createProgress } from '../../harness/report/progress.ts';
-import { renderSelftest } from '../../harness/commands/selftest.ts';
-import { validateRunJson } from '../../harness/report/validate.ts';
-import type { RunJson } from '../../harness/report/model.ts';
+import { renderSummary } from '../../../harness/report/summary.ts';
+import { renderSeriesCsv } from '../../../harness/report/series.ts';
+import { formatProgress, createProgress } from '../../../harness/report/progress.ts';
+import { renderSelftest } from '../../../harness/commands/selftest.ts';
+import { validateRunJson } from '../../../harness/report/validate.ts';
+import type { RunJson } from '../../../harness/report/model.ts';
 
 const latency = (base: number) => ({
   p50: base,

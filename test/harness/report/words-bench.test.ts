@@ -6,7 +6,7 @@ import {
   describeProbe,
   describeWorkers,
   renderBenchMarkdown,
-} from '../../../harness/report/bench-words.ts';
+} from '../../../harness/report/words/bench.ts';
 import type { RunJson } from '../../../harness/report/model.ts';
 
 const ENVIRONMENT = { node: 'v20.0.0', cpus: 2, cpuModel: 'Test CPU', os: 'Linux', gitCommit: null };

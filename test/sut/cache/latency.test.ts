@@ -5,7 +5,7 @@ import {
   formatLatencySpec,
   parseLatencySpec,
   type LatencySpec,
-} from '../../sut/cache/latency.ts';
+} from '../../../sut/cache/latency.ts';
 
 const DRAWS = 10_000;
 

@@ -1,9 +1,9 @@
 // The read-through cache: miss then hit, invalidation by writes, flush, TTL on an injected clock.
 import { describe, expect, it } from 'vitest';
-import { withCache } from '../../sut/cache/cached-store.ts';
-import { createMemoryStore } from '../../sut/data/memory-store.ts';
-import type { Store } from '../../sut/data/store.ts';
-import { createCachedTestApp, testTokens } from './helpers.ts';
+import { withCache } from '../../../sut/cache/cached-store.ts';
+import { createMemoryStore } from '../../../sut/data/memory-store.ts';
+import type { Store } from '../../../sut/data/store.ts';
+import { createCachedTestApp, testTokens } from '../helpers.ts';
 
 const { token, adminToken } = testTokens();
 const writeHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };

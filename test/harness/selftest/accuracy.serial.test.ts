@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSelftestCaseWithRetry, type SelftestCase } from '../../harness/selftest/cases.ts';
+import { runSelftestCaseWithRetry, type SelftestCase } from '../../../harness/selftest/cases.ts';
 
 // Shorter runs than `loadlab selftest`, same assertions: percentiles within 5% (or 1 ms) of the truth, counts equal.
 const CASES: SelftestCase[] = [

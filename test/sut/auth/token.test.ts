@@ -1,7 +1,7 @@
 // Bearer tokens: round trip, tampering, expiry on an injected clock, header parsing.
 import { describe, expect, it } from 'vitest';
-import { bearerToken, createTokenService } from '../../sut/auth/token.ts';
-import { AuthError } from '../../sut/errors.ts';
+import { bearerToken, createTokenService } from '../../../sut/auth/token.ts';
+import { AuthError } from '../../../sut/errors.ts';
 
 const SECRET = 'a-test-secret-of-enough-length';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planPhases } from '../../harness/run/plan.ts';
-import { createSchedule } from '../../harness/engine/schedule.ts';
+import { planPhases } from '../../../harness/run/plan.ts';
+import { createSchedule } from '../../../harness/engine/schedule.ts';
 
 describe('planPhases', () => {
   it('puts an unjudged warm-up before the sustained phase', () => {
