@@ -5,6 +5,7 @@ import type { CommandIO } from '../io.ts';
 import type { Phase } from '../run/plan.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { withSession } from '../run/session.ts';
+import { planClosedPhases } from './level.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -90,13 +91,7 @@ export async function runCacheAnalysis(s: LevelSettings, io: CommandIO, series: 
     io,
     series,
     async ({ dep, run }) => {
-      const warmup = await run({
-        name: 'cache warm-up',
-        model: 'closed',
-        connections: s.connections,
-        durationSec: s.warmupSec,
-        judged: false,
-      });
+      const warmup = await run(planClosedPhases('cache', s)[0]!);
       const { cold, warm } = cachePhases(s.closedSec, s.connections);
       await flushCache(dep.url, s.adminToken);
       const c0 = await scrapeCacheCounters(dep.url);
@@ -127,15 +122,7 @@ export async function runStressAnalysis(
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
-    const phases: PhaseResult[] = [
-      await run({
-        name: 'stress warm-up',
-        model: 'closed',
-        connections: s.connections,
-        durationSec: s.warmupSec,
-        judged: false,
-      }),
-    ];
+    const phases: PhaseResult[] = [await run(planClosedPhases('stress', s)[0]!)];
     let startRps = search.startRps;
     if (startRps === undefined) {
       const capacity = await run({
@@ -174,15 +161,7 @@ export async function runKneeAnalysis(
   series: SeriesRow[],
 ): Promise<AnalysisRun> {
   return withDeployment(s, productionSpec(s), analysisScenario(path), io, series, async ({ dep, run }) => {
-    const phases: PhaseResult[] = [
-      await run({
-        name: 'knee warm-up',
-        model: 'closed',
-        connections: s.connections,
-        durationSec: s.warmupSec,
-        judged: false,
-      }),
-    ];
+    const phases: PhaseResult[] = [await run(planClosedPhases('knee', s)[0]!)];
     const steps: KneeStep[] = [];
     for (let c = nextConnections(steps, o); c !== undefined; c = nextConnections(steps, o)) {
       const phase = await run(sweepPhase(c, stepSec));

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 import { UsageError } from '../errors.ts';
 import type { KpiTargets } from '../report/kpi-table.ts';
+import type { MethodSettings } from '../report/method.ts';
 import { parseKpiTargets } from './targets.ts';
 
 /** Phase lengths: the default is long enough for stable percentiles on this class of machine; --quick is for CI and smoke runs. */
@@ -115,14 +116,8 @@ export const HIDDEN_OPTIONS: OptionSpec[] = [
 
 export type Chaos = 'kill' | 'fail';
 
-export interface LevelSettings {
-  target?: string;
-  quick: boolean;
-  warmupSec: number;
-  closedSec: number;
-  openSec: number;
-  connections: number;
-  loadFraction: number;
+/** The level commands' settings; the phase plan's part is what the method line describes. */
+export interface LevelSettings extends MethodSettings {
   workers: number;
   workersGiven: boolean;
   nodes: number;
