@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import { findFreePort } from '../lib/host.ts';
 import { ServiceError } from './errors.ts';
-import { spawnOwned, type ExitStatus, type OwnedChild, type SpawnOptions } from './spawn.ts';
+import { spawnOwned, type ExitStatus, type OwnedChild, type SpawnOptions } from './owned-child.ts';
 
 export interface ReadyCheck {
   /** Ready once a line of output matches. */
