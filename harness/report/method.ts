@@ -29,7 +29,9 @@ export function describeMethod(m: MethodInputs): string {
   const where = s.target
     ? `load from this machine (${e.cpus} cores, ${e.cpuModel}) to ${s.target}`
     : `${e.cpuModel}, ${e.cpus} cores shared by the SUT, PostgreSQL and the load generator (one Node process)`;
-  const phases = `${s.warmupSec}s warm-up + ${s.closedSec}s closed phase (${s.connections} connections, throughput) + ${s.openSec}s open phase at ${Math.round(s.loadFraction * 100)}% of that throughput (latency, from intended send times)`;
+  const closed = `${s.closedSec}s closed phase (${s.connections} connections, throughput)`;
+  const open = `${s.openSec}s open phase at ${Math.round(s.loadFraction * 100)}% of that throughput`;
+  const phases = `${s.warmupSec}s warm-up + ${closed} + ${open} (latency, from intended send times)`;
   const stability = s.quick
     ? '--quick: short phases for smoke runs, figures are indicative only'
     : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';

@@ -71,9 +71,9 @@ function noteLines(p: PhaseReport): string[] {
   notes.push(`${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}`);
   if (p.model === 'open') {
     const intendedRps = p.fromRps !== undefined ? (p.fromRps + (p.targetRps ?? 0)) / 2 : p.targetRps;
-    notes.push(
-      `${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms${p.resetRetries ? `; ${p.resetRetries} resent after a keep-alive reset` : ''}`,
-    );
+    const late = `${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms`;
+    const resent = p.resetRetries ? `; ${p.resetRetries} resent after a keep-alive reset` : '';
+    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${late}${resent}`);
   }
   if (p.generatorSaturated) {
     notes.push(
