@@ -80,22 +80,28 @@ function startSut(databaseUrl: string, redisUrl: string): OwnedChild {
 }
 
 let stopping: Promise<number> | undefined;
+/** Set by a second Ctrl-C: the exit code wins over whatever the stop in progress returns meanwhile. */
+let forcedExitCode: number | undefined;
 
 /** Stops the SUT (drain), then Redis, then PostgreSQL; resolves once all are gone. */
 function stopAll(started: Started, sutCode: number | null): Promise<number> {
   stopping ??= (async () => {
     await started.postgres?.markStopping(); // a start meanwhile waits for this folder
     const drainTimeoutMs = Number(process.env.DRAIN_TIMEOUT_MS) || 10_000;
-    const [code] = started.sut ? await started.sut.stop('SIGTERM', drainTimeoutMs + SUT_STOP_MARGIN_MS) : [sutCode];
+    const [code, signal] = started.sut
+      ? await started.sut.stop('SIGTERM', drainTimeoutMs + SUT_STOP_MARGIN_MS)
+      : [sutCode, null];
     await started.redis?.stop();
     await started.postgres?.stop();
-    return sutCode ?? code ?? SUT_EXIT.ok;
+    // A SUT ended by a signal did not succeed: 128 + the signal's number, as a shell reports it.
+    return sutCode ?? code ?? (signal ? 128 + signalNumber(signal) : SUT_EXIT.ok);
   })();
   return stopping;
 }
 
 /** A second Ctrl-C: SIGKILL every process group we started, wait briefly until they are gone, exit. */
 async function killAll(started: Started, signal: NodeJS.Signals): Promise<never> {
+  forcedExitCode = SIGNAL_EXIT[signal] ?? 1;
   say(`${signal} again: killing what is left`);
   const groups = [started.sut?.pid, started.redis?.pid, started.postgres?.pid].filter(
     (pid): pid is number => pid !== undefined && pid > 0,
@@ -113,7 +119,7 @@ async function killAll(started: Started, signal: NodeJS.Signals): Promise<never>
   ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  process.exit(SIGNAL_EXIT[signal] ?? 1); // the PostgreSQL handle's exit hook releases its folder lock
+  process.exit(forcedExitCode); // the PostgreSQL handle's exit hook releases its folder lock
 }
 
 function watchSignals(started: Started): { stopRequested(): boolean } {
@@ -139,7 +145,7 @@ function signalNumber(signal: NodeJS.Signals): number {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(forcedExitCode ?? code),
   (err: unknown) => {
     say(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(SUT_EXIT.internal);
