@@ -8,6 +8,7 @@ import type { LevelFigures } from '../report/figures.ts';
 import type { CoreMetric } from '../report/kpi-table.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { withSession, type Session } from '../run/session.ts';
+import { availabilityOf } from '../run/aggregate.ts';
 import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
@@ -125,21 +126,14 @@ export function summarizeCore(closed: PhaseReport, open: PhaseReport): Record<Co
   const both = [closed, open];
   const answered = sum(both.map((p) => p.requests.completed + p.requests.failed));
   const failed = sum(both.map((p) => p.requests.failed));
-  const unavailable = sum(both.map(unavailableCount)) + open.requests.inFlight;
-  const served = answered + open.requests.inFlight;
   return {
     p50: open.latencyMs.p50,
     p95: open.latencyMs.p95,
     p99: open.latencyMs.p99,
     throughput: closed.throughputRps,
     error_rate: answered === 0 ? 100 : round4((failed / answered) * 100),
-    availability: served === 0 ? 0 : round4(((served - unavailable) / served) * 100),
+    availability: round4(availabilityOf(both) * 100),
   };
-}
-
-export function unavailableCount(p: PhaseReport): number {
-  const fiveXx = Object.entries(p.requests.byStatus).filter(([status]) => Number(status) >= 500);
-  return sum(fiveXx.map(([, n]) => n)) + sum(Object.values(p.requests.byError));
 }
 
 function sum(values: number[]): number {

@@ -5,7 +5,7 @@ import type { SutHandle } from '../env/sut.ts';
 import type { PhaseReport } from '../report/model.ts';
 import type { ReloadFigures } from '../report/figures.ts';
 import type { LevelDefinition } from './run-level.ts';
-import { unavailableCount } from './level.ts';
+import { unavailableCount } from '../run/aggregate.ts';
 
 /** Steady load before the first reload, so the reloads happen under load rather than at the phase's start. */
 const LEAD_MS = 1_000;

@@ -64,15 +64,20 @@ function figures(histogram: LatencyHistogram, completed: number, failed: number,
  * end) over what it was asked, as the ladder counts it; 4xx answers were served, so they lower only the error
  * rate. A closed phase's requests in flight at its end are the generator stopping, not the server's doing.
  */
-function availabilityOf(phases: PhaseReport[]): number {
+export function availabilityOf(phases: PhaseReport[]): number {
   let served = 0;
   let unavailable = 0;
   for (const p of phases) {
     const held = p.model === 'open' ? p.requests.inFlight : 0;
-    const fiveXx = Object.entries(p.requests.byStatus).filter(([status]) => Number(status) >= 500);
     served += p.requests.completed + p.requests.failed + held;
-    unavailable += fiveXx.reduce((n, [, count]) => n + count, 0) + held;
-    unavailable += Object.values(p.requests.byError).reduce((n, count) => n + count, 0);
+    unavailable += unavailableCount(p) + held;
   }
   return served === 0 ? 0 : (served - unavailable) / served;
+}
+
+/** Answers the server failed to give in one phase: 5xx statuses and transport errors (resets, refusals, timeouts). */
+export function unavailableCount(p: PhaseReport): number {
+  const fiveXx = Object.entries(p.requests.byStatus).filter(([status]) => Number(status) >= 500);
+  const errors = Object.values(p.requests.byError);
+  return [...fiveXx.map(([, count]) => count), ...errors].reduce((n, count) => n + count, 0);
 }
