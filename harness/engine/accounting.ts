@@ -1,13 +1,7 @@
 // Exact request accounting for one phase: sent = completed + failed + in flight, failures by status and by error.
+import type { RequestCounts } from '../report/model.ts';
 
-export interface RequestCounts {
-  sent: number;
-  completed: number;
-  failed: number;
-  inFlight: number;
-  byStatus: Record<string, number>;
-  byError: Record<string, number>;
-}
+export type { RequestCounts };
 
 export function createCounts(): RequestCounts {
   return { sent: 0, completed: 0, failed: 0, inFlight: 0, byStatus: {}, byError: {} };

@@ -29,6 +29,16 @@ export interface GeneratorReport {
   saturationReason?: string;
 }
 
+/** Exact accounting of one phase (or endpoint): sent = completed + failed + in flight. */
+export interface RequestCounts {
+  sent: number;
+  completed: number;
+  failed: number;
+  inFlight: number;
+  byStatus: Record<string, number>;
+  byError: Record<string, number>;
+}
+
 export interface PhaseReport {
   name: string;
   model: LoadModel;
@@ -38,14 +48,7 @@ export interface PhaseReport {
   durationSec: number;
   elapsedSec: number;
   judged: boolean;
-  requests: {
-    sent: number;
-    completed: number;
-    failed: number;
-    inFlight: number;
-    byStatus: Record<string, number>;
-    byError: Record<string, number>;
-  };
+  requests: RequestCounts;
   throughputRps: number;
   /** Open model: sends per second of schedule actually made, and sends that left later than the rule allows. */
   achievedRps?: number;
