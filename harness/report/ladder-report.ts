@@ -1,4 +1,5 @@
 // Turns finished levels (or a cache/stress/knee run) into KPI rows, checks, the effective config and kpi.md (pure).
+import { redactSecretValues, redactUrl } from '../../lib/url.ts';
 import type { AnalysisFigures, LevelFigures } from './figures.ts';
 import type { CheckReport, KpiRow, PhaseReport, RunJson } from './model.ts';
 import {
@@ -20,6 +21,8 @@ export interface ReportSettings extends MethodSettings {
   databaseUrl?: string;
   redisUrl?: string;
   adminToken: string;
+  /** `--sut-env` values; secret-named ones (AUTH_SECRET, …) are redacted in run.json. */
+  sutEnv: Record<string, string>;
 }
 
 export interface LadderReportInputs {
@@ -121,15 +124,12 @@ function titleOf(key: string): string {
 }
 
 function describeSettings<S extends ReportSettings>(s: S): Record<string, unknown> {
-  const { databaseUrl, redisUrl, adminToken, ...rest } = s;
+  const { databaseUrl, redisUrl, adminToken, sutEnv, ...rest } = s;
   return {
     ...rest,
-    databaseUrl: databaseUrl ? redact(databaseUrl) : 'embedded',
-    redisUrl: redisUrl ? redact(redisUrl) : 'redis-server from PATH',
+    sutEnv: redactSecretValues(sutEnv),
+    databaseUrl: databaseUrl ? redactUrl(databaseUrl) : 'embedded',
+    redisUrl: redisUrl ? redactUrl(redisUrl) : 'redis-server from PATH',
     adminToken: adminToken ? '(set)' : '(unset)',
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

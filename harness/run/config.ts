@@ -1,4 +1,5 @@
 // The `run` command's options as data, and their validation into one frozen RunConfig.
+import { isSecretName, redactUrl } from '../../lib/url.ts';
 import { UsageError } from '../errors.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
@@ -168,8 +169,6 @@ export function checkHttpUrl(value: string, name: string): URL {
   return url;
 }
 
-const SECRET_HEADER = /authorization|cookie|token|secret|password|api-?key/i;
-
 /** The effective config as plain JSON for run.json: thresholds as written, the scenario inline, secrets redacted. */
 export function describeConfig(config: RunConfig): Record<string, unknown> {
   const { thresholds, scenario, ...rest } = config;
@@ -177,13 +176,17 @@ export function describeConfig(config: RunConfig): Record<string, unknown> {
     ...j,
     steps: j.steps.map((step) => ({ ...step, headers: redactHeaders(step.headers) })),
   }));
-  return { ...rest, scenario: { ...scenario, journeys }, thresholds: thresholds.map((t) => t.source) };
+  const urls = {
+    ...(rest.metricsUrl ? { metricsUrl: redactUrl(rest.metricsUrl) } : {}),
+    ...(rest.readyUrl ? { readyUrl: redactUrl(rest.readyUrl) } : {}),
+  };
+  return { ...rest, ...urls, scenario: { ...scenario, journeys }, thresholds: thresholds.map((t) => t.source) };
 }
 
 function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!headers) return headers;
   // A {var:…} template names a captured value, not a secret: keep it readable.
   const redact = (name: string, value: string) =>
-    SECRET_HEADER.test(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value;
+    isSecretName(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value;
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(name, value)]));
 }

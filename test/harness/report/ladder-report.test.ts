@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { CacheFigures } from '../../../harness/report/figures.ts';
 import type { PhaseReport } from '../../../harness/report/model.ts';
 import { saturationWarnings } from '../../../harness/report/words.ts';
-import { analysisInputs, ladderInputs, type FinishedLevel } from '../../../harness/report/ladder-report.ts';
+import {
+  analysisInputs,
+  buildLadderReport,
+  ladderInputs,
+  type FinishedLevel,
+} from '../../../harness/report/ladder-report.ts';
+import { DEFAULT_KPI_TARGETS } from '../../../harness/run/targets.ts';
 import { QUEUE, RELOAD } from './figure-fixtures.ts';
 
 const SMALL_CACHE: CacheFigures = {
@@ -77,5 +83,38 @@ describe('report inputs', () => {
     expect(saturationWarnings('Level 0', [phase('level0 warm-up'), phase('level0 latency', true)])).toEqual([
       'Level 0, phase "level0 latency": the load generator was saturated (send lag); its figures measure the generator, not the SUT.',
     ]);
+  });
+});
+
+describe('the ladder config written into run.json', () => {
+  it('hides URL passwords, the admin token and secret-named --sut-env values', () => {
+    const settings = {
+      quick: true,
+      warmupSec: 1,
+      closedSec: 1,
+      openSec: 1,
+      connections: 1,
+      loadFraction: 0.5,
+      targets: DEFAULT_KPI_TARGETS,
+      databaseUrl: 'postgres://app:hunter2@db:5432/x',
+      redisUrl: 'redis://:s3cret@cache:6379',
+      adminToken: 'admin-token-123',
+      sutEnv: { AUTH_SECRET: 'sut-secret-456', LATENCY: 'fixed:5' },
+    };
+    const { config } = buildLadderReport({
+      settings,
+      phases: [],
+      checks: [],
+      columns: [],
+      tableColumns: [],
+      methodRuns: [],
+      notes: [],
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://app:***@db:5432/x',
+      adminToken: '(set)',
+      sutEnv: { AUTH_SECRET: '(redacted)', LATENCY: 'fixed:5' },
+    });
+    expect(JSON.stringify(config)).not.toMatch(/hunter2|s3cret|admin-token-123|sut-secret-456/);
   });
 });

@@ -17,6 +17,20 @@ describe('describeConfig (the effective config written into run.json)', () => {
     expect(described.thresholds).toEqual(['p99<5']);
   });
 
+  it('hides the password of a /metrics or /ready URL', () => {
+    const described = describeConfig(
+      configOf(
+        '--metrics-url',
+        'http://u:hunter2@127.0.0.1:1/metrics',
+        '--ready-url',
+        'http://u:pw2@127.0.0.1:1/ready',
+      ),
+    );
+    expect(described.metricsUrl).toBe('http://u:***@127.0.0.1:1/metrics');
+    expect(described.readyUrl).toBe('http://u:***@127.0.0.1:1/ready');
+    expect(JSON.stringify(described)).not.toMatch(/hunter2|pw2/);
+  });
+
   it('keeps a header that only names a captured value ({var:token})', () => {
     const described = describeConfig(configOf('--header', 'authorization: Bearer {var:token}'));
     expect(JSON.stringify(described)).toContain('Bearer {var:token}');
