@@ -2,6 +2,7 @@
 // DATABASE_URL/REDIS_URL; forwards SIGHUP; on Ctrl-C stops the SUT, then Redis, then PostgreSQL,
 // and exits only once all are gone, with the SUT's exit code. A second Ctrl-C kills what is left.
 import { fileURLToPath } from 'node:url';
+import { listenForStop } from '../lib/stop-signals.ts';
 import { SUT_EXIT } from '../lib/sut-protocol.ts';
 import { ServiceError } from './errors.ts';
 import { startPostgres, type PostgresHandle } from './postgres.ts';
@@ -11,8 +12,6 @@ import { groupMembers, spawnOwned, type OwnedChild } from './spawn.ts';
 const SUT_MAIN = fileURLToPath(new URL('../sut/main.ts', import.meta.url));
 /** The SUT drains for up to DRAIN_TIMEOUT_MS (default 10 s); past this margin its group is killed. */
 const SUT_STOP_MARGIN_MS = 5_000;
-/** A repeat this soon is one keypress delivered twice (to the group, and forwarded by npm). */
-const REPEAT_SIGNAL_MS = 500;
 const HURRY_WAIT_MS = 2_000;
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -122,22 +121,17 @@ async function killAll(started: Started, signal: NodeJS.Signals): Promise<never>
   process.exit(forcedExitCode); // the PostgreSQL handle's exit hook releases its folder lock
 }
 
+/** The first Ctrl-C stops the SUT, then its services; a second, later one kills what is left. */
 function watchSignals(started: Started): { stopRequested(): boolean } {
-  let firstAtMs: number | undefined;
-  const onStop = (signal: NodeJS.Signals) => {
-    if (firstAtMs === undefined) {
-      firstAtMs = Date.now();
-      say(`${signal}: stopping the SUT, then its services`);
-      if (started.sut) void stopAll(started, null);
-    } else if (Date.now() - firstAtMs >= REPEAT_SIGNAL_MS) {
-      void killAll(started, signal);
-    }
-  };
-  process.on('SIGINT', onStop);
-  process.on('SIGTERM', onStop);
+  const stop = listenForStop();
+  void stop.first.then((signal) => {
+    say(`${signal}: stopping the SUT, then its services`);
+    if (started.sut) void stopAll(started, null);
+  });
+  stop.onSecond((signal) => void killAll(started, signal));
   // SIGHUP is the SUT's rolling reload; before the SUT runs it must not end us (its default).
   process.on('SIGHUP', () => void (started.sut && !started.sut.exited() && started.sut.child.kill('SIGHUP')));
-  return { stopRequested: () => firstAtMs !== undefined };
+  return { stopRequested: () => stop.requested() };
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
