@@ -1,6 +1,6 @@
 // The one interface both load models implement (as undici's Dispatcher is implemented by Client, Pool and Agent):
 // run one phase against a target, feeding every request into a Recorder.
-import type { LoadModel } from '../report/model.ts';
+import type { AnswerChecks, Arrivals, HeaderTally, LoadModel } from '../report/model.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { LatencyHistogram } from './histogram.ts';
 import type { Recorder } from './recorder.ts';
@@ -30,6 +30,14 @@ export interface EngineContext {
   /** Open model: a send later than this after its intended time counts as late. */
   lateThresholdMs?: number;
   seed?: number;
+  /** Worker threads that share the phase's load (default 1: the calling thread). */
+  threads?: number;
+  /** Open model: evenly spaced or Poisson (seeded) arrivals; default uniform. */
+  arrivals?: Arrivals;
+  /** Share (0–1) of responses whose answer is checked like verification; a wrong one fails as `wrong-answer`. */
+  checkSample?: number;
+  /** Tally this response header's values over the phase (lower-case name). */
+  tallyHeader?: string;
 }
 
 /** Open-model figures beside the recorder's: how well the schedule was kept. */
@@ -39,6 +47,9 @@ export interface OpenFigures {
   resetRetries: number;
   lateThresholdMs: number;
   sendLag: LatencyHistogram;
+  /** Latency from each request's actual send. */
+  serviceTime: LatencyHistogram;
+  arrivals: Arrivals;
 }
 
 /** What an engine reports about a phase beyond the recorder's counts and histograms. */
@@ -47,6 +58,20 @@ export interface EngineRun {
   open?: OpenFigures;
   /** Closed model: each connection's first response (connect + client start-up), kept apart. */
   firstResponse?: LatencyHistogram;
+  threads: number;
+  /** Seconds the calling thread spent spinning to a due send on purpose (not busy work; see saturation.ts). */
+  spinWaitSec?: number;
+  /** Worker threads' own figures (absent when the phase ran on the calling thread). */
+  threadFigures?: ThreadFigures[];
+  answerChecks?: AnswerChecks;
+  tally?: HeaderTally;
+}
+
+/** One generator worker thread over a phase. */
+export interface ThreadFigures {
+  /** Busy CPU of the thread, % of one core, spin-waiting excluded. */
+  busyCpuPct: number;
+  eventLoopP99Ms: number;
 }
 
 export interface LoadEngine {
@@ -73,7 +98,11 @@ export const openEngine: LoadEngine = {
       seed: ctx.seed,
       lateThresholdMs,
     });
-    return { elapsedSec: (performance.now() - startedMs) / 1000, open: { ...open, lateThresholdMs } };
+    return {
+      elapsedSec: (performance.now() - startedMs) / 1000,
+      open: { ...open, lateThresholdMs, arrivals: 'uniform' },
+      threads: 1,
+    };
   },
 };
 
@@ -90,7 +119,7 @@ export const closedEngine: LoadEngine = {
       timeoutMs: ctx.timeoutMs,
       seed: ctx.seed,
     });
-    return { elapsedSec: closed.elapsedSec, firstResponse: closed.firstResponse };
+    return { elapsedSec: closed.elapsedSec, firstResponse: closed.firstResponse, threads: 1 };
   },
 };
 

@@ -34,6 +34,7 @@ export interface OpenRunResult {
   /** Idempotent requests sent again once because their reused keep-alive socket closed under them. */
   resetRetries: number;
   sendLag: LatencyHistogram;
+  serviceTime: LatencyHistogram;
   scheduleSec: number;
   achievedRps: number;
 }
@@ -68,6 +69,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   const schedule = createSchedule(opts);
   const source = createRequestSource(opts.scenario, opts.seed ?? 1);
   const sendLag = new LatencyHistogram();
+  const serviceTime = new LatencyHistogram();
   let closed = false;
   let outstanding = 0;
   let lateSends = 0;
@@ -151,6 +153,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     lateSends,
     resetRetries,
     sendLag,
+    serviceTime,
     scheduleSec,
     achievedRps: recorder.counts.sent / scheduleSec,
   };

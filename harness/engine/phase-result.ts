@@ -1,5 +1,6 @@
 // Summarizes one finished phase (recorder + engine figures + generator samples) into its run.json shape (pure).
-import type { OpenFigures, Phase } from './engine.ts';
+import type { EngineRun, OpenFigures, Phase } from './engine.ts';
+import { saturationReasons } from './saturation.ts';
 import type { EndpointReport, GeneratorReport, PhaseReport } from '../report/model.ts';
 import { round3, type LatencyHistogram } from './histogram.ts';
 import type { Recorder } from './recorder.ts';
@@ -18,6 +19,9 @@ export interface PhaseInputs {
   open?: OpenFigures;
   /** Closed model: latency of each connection's first response, reported apart from the histogram. */
   firstResponse?: LatencyHistogram;
+  /** The engine's own figures: threads, spin-wait, per-thread CPU and loop delay, answer checks, header tally. */
+  engine?: Omit<EngineRun, 'elapsedSec' | 'open' | 'firstResponse'>;
+  /** The monitor's figures for this process; saturation is judged here with the engine's. */
   generator: GeneratorReport;
   sut?: { cpuPctMax: number; rssMbMax: number };
 }
@@ -39,6 +43,8 @@ export function summarizePhase(inputs: PhaseInputs): PhaseResult {
       latencyMs: record.histogram.summarizeMs(),
     }));
   const c = recorder.counts;
+  const latencyMs = recorder.histogram.summarizeMs();
+  const generator = judgeGenerator(inputs, latencyMs.p99);
   const report: PhaseReport = {
     name: phase.name,
     model: phase.model,
@@ -64,15 +70,50 @@ export function summarizePhase(inputs: PhaseInputs): PhaseResult {
           resetRetries: open.resetRetries,
           lateThresholdMs: open.lateThresholdMs,
           sendLagMs: open.sendLag.summarizeMs(),
+          serviceTimeMs: open.serviceTime.summarizeMs(),
+          arrivals: open.arrivals,
         }
       : {}),
+    ...(inputs.engine?.answerChecks ? { answerChecks: inputs.engine.answerChecks } : {}),
+    ...(inputs.engine?.tally ? { tally: inputs.engine.tally } : {}),
     ...(inputs.firstResponse ? { firstResponseMs: inputs.firstResponse.summarizeMs() } : {}),
-    generatorSaturated: inputs.generator.saturationReason !== undefined,
-    generator: inputs.generator,
+    generatorSaturated: generator.saturationReason !== undefined,
+    ...(generator.saturationReason ? { saturationReason: generator.saturationReason } : {}),
+    generator,
     ...(inputs.sut ? { sut: inputs.sut } : {}),
-    latencyMs: recorder.histogram.summarizeMs(),
+    latencyMs,
     endpoints,
   };
   const endpointHistograms = new Map([...recorder.endpoints].map(([name, record]) => [name, record.histogram]));
   return { report, histogram: recorder.histogram, endpointHistograms };
+}
+
+/**
+ * The generator's figures with the saturation verdict (engine/saturation.ts). With worker threads the busiest
+ * thread is judged; on the calling thread, the process's CPU less the time spent spinning to due sends.
+ */
+function judgeGenerator(inputs: PhaseInputs, latencyP99Ms: number): GeneratorReport {
+  const { open, engine, recorder } = inputs;
+  const threads = engine?.threads ?? 1;
+  const figures = engine?.threadFigures;
+  const spinPct = engine?.spinWaitSec && inputs.elapsedSec > 0 ? (engine.spinWaitSec / inputs.elapsedSec) * 100 : 0;
+  const busyCpuPct = figures?.length
+    ? Math.max(...figures.map((f) => f.busyCpuPct))
+    : Math.max(0, inputs.generator.cpuPctMean - spinPct);
+  const eventLoopP99Ms = Math.max(inputs.generator.eventLoopP99Ms, ...(figures ?? []).map((f) => f.eventLoopP99Ms));
+  const reasons = saturationReasons({
+    sent: recorder.counts.sent,
+    latencyP99Ms,
+    busyCpuPct,
+    eventLoopP99Ms,
+    ...(open
+      ? {
+          lateSends: open.lateSends,
+          lateThresholdMs: open.lateThresholdMs,
+          sendLagP99Ms: open.sendLag.percentileMs(99),
+        }
+      : {}),
+  });
+  const { saturationReason: _ignored, ...rest } = inputs.generator;
+  return { ...rest, threads, ...(reasons.length ? { saturationReason: reasons.join('; ') } : {}) };
 }

@@ -5,9 +5,6 @@ import type { GeneratorReport, MonitorSample } from '../report/model.ts';
 
 export type { MonitorSample };
 
-/** The saturation rule, written down: mean generator CPU ≥ 90% of one core, or event-loop delay p99 > 50 ms over the phase. */
-export const SATURATION = { cpuPct: 90, eventLoopP99Ms: 50 } as const;
-
 // Node's histogram records the whole timer interval, so the resolution is subtracted to get the delay.
 const LOOP_RESOLUTION_MS = 10;
 
@@ -59,18 +56,12 @@ export class Monitor {
     return sample;
   }
 
-  /** The generator's figures over the phase and, when the rule is met, why it counts as saturated. */
+  /** The generator's figures over the phase (engine/saturation.ts judges them with the engine's own). */
   endPhase(): { generator: GeneratorReport; sut?: { cpuPctMax: number; rssMbMax: number } } {
     const cpu = this.phaseSamples.map((s) => s.generatorCpuPct);
     const cpuPctMean = cpu.length ? round1(cpu.reduce((a, b) => a + b, 0) / cpu.length) : 0;
     const eventLoopP99Ms = loopDelayP99Ms(this.phaseLoop);
-    const reasons: string[] = [];
-    if (cpuPctMean >= SATURATION.cpuPct)
-      reasons.push(`generator CPU ${cpuPctMean}% ≥ ${SATURATION.cpuPct}% of one core`);
-    if (eventLoopP99Ms > SATURATION.eventLoopP99Ms)
-      reasons.push(`event-loop delay p99 ${eventLoopP99Ms} ms > ${SATURATION.eventLoopP99Ms} ms`);
     const generator: GeneratorReport = { cpuPctMean, cpuPctMax: cpu.length ? Math.max(...cpu) : 0, eventLoopP99Ms };
-    if (reasons.length) generator.saturationReason = reasons.join('; ');
     const sutSamples = this.phaseSamples.filter((s) => s.sutCpuPct !== undefined);
     const sut = sutSamples.length
       ? {

@@ -26,7 +26,35 @@ export interface GeneratorReport {
   cpuPctMean: number;
   cpuPctMax: number;
   eventLoopP99Ms: number;
+  /** Worker threads that sent this phase's load (each on its own event loop); 1 when it ran on one thread. */
+  threads?: number;
   saturationReason?: string;
+}
+
+export type Arrivals = 'uniform' | 'poisson';
+
+/** Requests outside the measured phases that went to the target, so totals equal the server's own count. */
+export interface SideRequests {
+  requests: number;
+  byStatus: Record<string, number>;
+  byError?: Record<string, number>;
+}
+
+/** A sampled share of a phase's responses checked like the verification step (status, body shape, the id asked for). */
+export interface AnswerChecks {
+  sampleFraction: number;
+  checked: number;
+  wrong: number;
+  /** The first wrong answer, described: what was asked and what came back. */
+  firstProblem?: string;
+}
+
+/** How often each value of one response header came back in a phase (Level 4: x-node-id). */
+export interface HeaderTally {
+  header: string;
+  counts: Record<string, number>;
+  /** Responses without the header. */
+  missing: number;
 }
 
 /** Exact accounting of one phase (or endpoint): sent = completed + failed + in flight. */
@@ -56,10 +84,18 @@ export interface PhaseReport {
   /** Open model: idempotent requests resent once after their reused keep-alive socket was closed under them. */
   resetRetries?: number;
   lateThresholdMs?: number;
+  /** Open model: how far behind its intended time each request left the generator. */
   sendLagMs?: LatencySummaryMs;
+  /** Open model: latency from each request's actual send (not judged; latencyMs counts from the intended send). */
+  serviceTimeMs?: LatencySummaryMs;
+  arrivals?: Arrivals;
+  answerChecks?: AnswerChecks;
+  tally?: HeaderTally;
   /** Closed model: each connection's first response (connect + client start-up), kept out of latencyMs. */
   firstResponseMs?: LatencySummaryMs;
   generatorSaturated: boolean;
+  /** Why the phase's figures may be the generator's (engine/saturation.ts); also in generator.saturationReason. */
+  saturationReason?: string;
   generator: GeneratorReport;
   sut?: { cpuPctMax: number; rssMbMax: number };
   latencyMs: LatencySummaryMs;
@@ -103,6 +139,10 @@ export interface RunJson {
   passed: boolean;
   environment: Environment;
   config: Record<string, unknown>;
+  /** The verification calls made before timing (every endpoint once). */
+  verification?: SideRequests;
+  /** The monitor's /ready and /metrics probes, when they went to the target itself. */
+  probes?: SideRequests;
   phases: PhaseReport[];
   checks: CheckReport[];
   kpi: { rows: KpiRow[] };

@@ -117,6 +117,7 @@ async function runPhase(
       elapsedSec: run.elapsedSec,
       open: run.open,
       firstResponse: run.firstResponse,
+      engine: run,
       generator,
       sut,
     });
