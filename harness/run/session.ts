@@ -29,6 +29,8 @@ export interface SessionOptions {
   label?: string;
   /** Rows are appended here (a ladder shares one series across its levels). */
   series?: SeriesRow[];
+  /** Tally this response header's values in every phase (lower-case name; Level 4: x-node-id). */
+  tallyHeader?: string;
 }
 
 export interface Session {
@@ -107,6 +109,7 @@ async function runPhase(
       timeoutMs: o.timeoutMs,
       lateThresholdMs: o.lateThresholdMs,
       seed: o.seed,
+      tallyHeader: o.tallyHeader,
     };
     const run = await engineFor(phase.model).run(phase, ctx);
     await ticking;
