@@ -1,10 +1,11 @@
 // Verification before timing: every distinct endpoint of the scenario is called once and its status and body shape checked.
 import { request } from 'undici';
 import { TargetUnreachableError, VerificationError } from '../errors.ts';
-import { classifyError, isSuccessStatus } from '../engine/accounting.ts';
-import { readPath } from '../scenario/template.ts';
+import { classifyError } from '../engine/accounting.ts';
+import type { SideRequests } from '../report/model.ts';
+import { checkAnswer } from '../scenario/answer.ts';
 import { prepareRequest, Session } from '../scenario/session.ts';
-import type { Scenario, Step } from '../scenario/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 
 export interface VerifiedEndpoint {
   name: string;
@@ -13,11 +14,21 @@ export interface VerifiedEndpoint {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'timeout', 'ECONNRESET']);
 
-/** Walks each journey in order (so a login step's capture feeds later steps); throws on the first unreachable target or after all checks. */
+/** An empty tally of side requests, for verifyScenario to count into. */
+export function createSideRequests(): SideRequests {
+  return { requests: 0, byStatus: {}, byError: {} };
+}
+
+/**
+ * Walks each journey in order (so a login step's capture feeds later steps); throws on the first unreachable target
+ * or after all checks. Every call it makes — also a repeated step called only to feed a capture — is counted into
+ * `counts`, by status or by error, so run.json's totals can equal the server's own count.
+ */
 export async function verifyScenario(
   target: string,
   scenario: Scenario,
   timeoutMs = 5_000,
+  counts: SideRequests = createSideRequests(),
 ): Promise<VerifiedEndpoint[]> {
   const verified: VerifiedEndpoint[] = [];
   const problems: string[] = [];
@@ -26,11 +37,11 @@ export async function verifyScenario(
     const session = new Session({ ...scenario, journeys: [journey] }, 1);
     for (const step of journey.steps) {
       const prepared = session.next();
-      const { status, bodyText } = await callOnce(target, prepared, timeoutMs);
+      const { status, bodyText } = await callOnce(target, prepared, timeoutMs, counts);
       session.onResponse(step, bodyText);
       if (seen.has(step.name)) continue;
       seen.add(step.name);
-      const problem = checkAnswer(step, status, bodyText);
+      const problem = checkAnswer(step, status, bodyText, prepared.path);
       if (problem) problems.push(`${step.name} (${prepared.method} ${prepared.path}): ${problem}`);
       verified.push({ name: step.name, status });
     }
@@ -43,8 +54,11 @@ async function callOnce(
   target: string,
   prepared: ReturnType<typeof prepareRequest>,
   timeoutMs: number,
+  counts: SideRequests,
 ): Promise<{ status: number; bodyText: string }> {
   const url = new URL(prepared.path, target).toString();
+  counts.requests += 1;
+  let status: number | undefined;
   try {
     const res = await request(url, {
       method: prepared.method as 'GET',
@@ -53,9 +67,16 @@ async function callOnce(
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    return { status: res.statusCode, bodyText: await res.body.text() };
+    status = res.statusCode;
+    counts.byStatus[String(status)] = (counts.byStatus[String(status)] ?? 0) + 1;
+    return { status, bodyText: await res.body.text() };
   } catch (error) {
     const kind = classifyError(error);
+    // A body that fails after its status line was counted by status already.
+    if (status === undefined) {
+      const byError = (counts.byError ??= {});
+      byError[kind] = (byError[kind] ?? 0) + 1;
+    }
     if (UNREACHABLE.has(kind))
       throw new TargetUnreachableError(`target unreachable: ${prepared.method} ${url} failed with ${kind}`, {
         cause: error,
@@ -65,24 +86,4 @@ async function callOnce(
       { cause: error },
     );
   }
-}
-
-/** Returns what is wrong with an answer, or undefined when it is right (pure). */
-export function checkAnswer(step: Step, status: number, bodyText: string): string | undefined {
-  if (!isSuccessStatus(status, step.expectStatus)) {
-    const expected =
-      step.expectStatus === undefined ? 'a status below 400' : `status ${[step.expectStatus].flat().join(' or ')}`;
-    return `expected ${expected}, got ${status}${bodyText ? ` with body ${bodyText.slice(0, 120)}` : ''}`;
-  }
-  if (!step.expectKeys?.length && !step.capture) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText);
-  } catch {
-    return `expected a JSON body, got ${JSON.stringify(bodyText.slice(0, 80))}`;
-  }
-  const missing = [...(step.expectKeys ?? []), ...Object.values(step.capture ?? {})].filter(
-    (key) => readPath(json, key) === undefined,
-  );
-  return missing.length ? `JSON body lacks ${missing.map((k) => `"${k}"`).join(', ')}` : undefined;
 }
