@@ -1,6 +1,11 @@
 // The Level 4 distribution check (pure): did the load balancer spread requests evenly over the
-// nodes? A chi-square goodness-of-fit test against equal shares, plus a per-node share bound.
+// nodes? A chi-square goodness-of-fit test against equal shares, plus a per-node share bound;
+// responses that name no node fail it.
+import type { HeaderTally } from '../report/model.ts';
 import { chiSquarePValue } from './chi-square.ts';
+
+/** The response header a node names itself in (the SUT's NODE_ID). */
+export const NODE_HEADER = 'x-node-id';
 
 export interface DistributionOptions {
   /** Significance level: the test fails when p < alpha (default 0.01). */
@@ -9,6 +14,10 @@ export interface DistributionOptions {
   tolerance?: number;
   /** Nodes that should have answered; one missing from the counts counts as 0 (default: the keys). */
   expectedNodes?: string[];
+  /** Responses that carried no node header: any fails the check, since they cannot be placed (default 0). */
+  missing?: number;
+  /** The header counted, for the detail (default x-node-id). */
+  header?: string;
 }
 
 export interface DistributionCheck {
@@ -29,6 +38,9 @@ export interface DistributionCheck {
   alpha: number;
   tolerance: number;
   outside: string[];
+  /** Responses without the header (not in counts or total). */
+  missing: number;
+  header: string;
 }
 
 // Shares are compared after rounding away binary noise (0.55 must be "within 10% of 0.5").
@@ -36,7 +48,8 @@ const EPSILON = 1e-9;
 
 /**
  * Chi-square test (df = nodes − 1) against equal shares; passes when p ≥ alpha AND every node's
- * share is within ±tolerance of 1/nodes (relative: 10% of a 50% share is 45–55%).
+ * share is within ±tolerance of 1/nodes (relative: 10% of a 50% share is 45–55%) AND no response
+ * lacked the header (`missing`: those are reported, not tested, and fail the check).
  * @example checkDistribution({ n1: 200, n2: 200 }).passed === true
  */
 export function checkDistribution(
@@ -45,6 +58,9 @@ export function checkDistribution(
 ): DistributionCheck {
   const alpha = opts.alpha ?? 0.01;
   const tolerance = opts.tolerance ?? 0.1;
+  const missing = opts.missing ?? 0;
+  const header = opts.header ?? NODE_HEADER;
+  const unplaced = missing > 0 ? `${missing} response${missing === 1 ? '' : 's'} carried no ${header}` : undefined;
   const counts: Record<string, number> = {};
   for (const node of opts.expectedNodes ?? []) counts[node] = 0;
   for (const [node, n] of Object.entries(countsByNode)) counts[node] = (counts[node] ?? 0) + n;
@@ -52,8 +68,11 @@ export function checkDistribution(
   const total = nodes.reduce((sum, node) => sum + counts[node]!, 0);
   const target = `p ≥ ${alpha}; each node ${pct(1 / Math.max(nodes.length, 1))} ± ${pct(tolerance)} (relative)`;
   if (nodes.length < 2 || total === 0) {
-    const why = total === 0 ? 'no responses carried x-node-id' : `only one node answered (${nodes[0]})`;
-    const figures = { counts, total, alpha, tolerance, outside: [], shares: sharesOf(counts, total) };
+    const why =
+      total === 0
+        ? (unplaced ?? `no responses carried ${header}`)
+        : joined(`only one node answered (${nodes[0]})`, unplaced);
+    const figures = { counts, total, alpha, tolerance, outside: [], missing, header, shares: sharesOf(counts, total) };
     return { name: 'distribution', passed: false, value: 0, target, detail: why, chiSquare: 0, pValue: 0, ...figures };
   }
   const expected = total / nodes.length;
@@ -62,11 +81,12 @@ export function checkDistribution(
   const shares = sharesOf(counts, total);
   const equal = 1 / nodes.length;
   const outside = nodes.filter((node) => Math.abs(shares[node]! - equal) > tolerance * equal + EPSILON);
-  const passed = pValue >= alpha && outside.length === 0;
+  const passed = pValue >= alpha && outside.length === 0 && missing === 0;
   const perNode = nodes.map((node) => `${node} ${counts[node]} (${pct(shares[node]!)})`).join(', ');
   const verdict = [
     pValue < alpha ? `p ${fmt(pValue)} < ${alpha}: the split is not even` : `p ${fmt(pValue)}`,
     ...(outside.length ? [`outside ${pct(equal)} ± ${pct(tolerance)}: ${outside.join(', ')}`] : []),
+    ...(unplaced ? [unplaced] : []),
   ].join('; ');
   return {
     name: 'distribution',
@@ -82,7 +102,26 @@ export function checkDistribution(
     alpha,
     tolerance,
     outside,
+    missing,
+    header,
   };
+}
+
+/**
+ * The check over several phases' tallies of one header, summed into one test: counts per node added up,
+ * responses without the header added up (and failing it).
+ * @example checkTallies([closed.tally!, open.tally!], { expectedNodes: ['node-1', 'node-2'] })
+ */
+export function checkTallies(
+  tallies: HeaderTally[],
+  opts: Omit<DistributionOptions, 'missing' | 'header'> = {},
+): DistributionCheck {
+  const headers = [...new Set(tallies.map((t) => t.header))];
+  if (headers.length > 1) throw new RangeError(`tallies of different headers cannot be summed: ${headers.join(', ')}`);
+  const counts: Record<string, number> = {};
+  for (const t of tallies) for (const [node, n] of Object.entries(t.counts)) counts[node] = (counts[node] ?? 0) + n;
+  const missing = tallies.reduce((sum, t) => sum + t.missing, 0);
+  return checkDistribution(counts, { ...opts, missing, header: headers[0] ?? NODE_HEADER });
 }
 
 function sharesOf(counts: Record<string, number>, total: number): Record<string, number> {
@@ -91,6 +130,10 @@ function sharesOf(counts: Record<string, number>, total: number): Record<string,
 
 function pct(fraction: number): string {
   return `${+(fraction * 100).toFixed(1)}%`;
+}
+
+function joined(...parts: (string | undefined)[]): string {
+  return parts.filter((part) => part !== undefined).join('; ');
 }
 
 function fmt(p: number): string {

@@ -2,7 +2,8 @@
 // verdict on even, skewed, noisy and incomplete splits.
 import { describe, expect, it } from 'vitest';
 import { chiSquarePValue, logGamma, regularizedGammaQ } from '../../../harness/stats/chi-square.ts';
-import { checkDistribution } from '../../../harness/stats/distribution.ts';
+import { checkDistribution, checkTallies } from '../../../harness/stats/distribution.ts';
+import type { HeaderTally } from '../../../harness/report/model.ts';
 
 describe('chiSquarePValue', () => {
   // Critical values from the standard chi-square table (NIST/SEMATECH e-Handbook, 1.3.6.7.4).
@@ -93,5 +94,89 @@ describe('checkDistribution', () => {
     expect(missing.shares).toEqual({ n1: 1, n2: 0 });
     expect(checkDistribution({}).detail).toBe('no responses carried x-node-id');
     expect(checkDistribution({ n1: 10 })).toMatchObject({ passed: false, detail: 'only one node answered (n1)' });
+  });
+});
+
+describe('responses without the header', () => {
+  it.each<{ missing: number; counts: Record<string, number>; detail: string }>([
+    {
+      missing: 1,
+      counts: { n1: 200, n2: 200 },
+      detail: 'n1 200 (50%), n2 200 (50%) of 400; χ² 0.00 (df 1), p 1.000; 1 response carried no x-node-id',
+    },
+    { missing: 5, counts: { n1: 10 }, detail: 'only one node answered (n1); 5 responses carried no x-node-id' },
+    { missing: 7, counts: {}, detail: '7 responses carried no x-node-id' },
+  ])('$missing without x-node-id fail the check, and the detail says how many', ({ missing, counts, detail }) => {
+    const check = checkDistribution(counts, { missing });
+    expect(check).toMatchObject({ passed: false, missing, header: 'x-node-id', detail });
+  });
+
+  it('are not counted in the test itself: the same counts give the same p with or without them', () => {
+    const without = checkDistribution({ a: 520, b: 480 });
+    const withMissing = checkDistribution({ a: 520, b: 480 }, { missing: 40 });
+    expect(withMissing).toMatchObject({ total: 1000, pValue: without.pValue, outside: [] });
+    expect(without.passed).toBe(true);
+    expect(withMissing.passed).toBe(false);
+  });
+});
+
+describe('checkTallies: the phases of a run summed into one check', () => {
+  const tally = (counts: Record<string, number>, missing = 0): HeaderTally => ({
+    header: 'x-node-id',
+    counts,
+    missing,
+  });
+
+  it.each<{ name: string; tallies: HeaderTally[]; passed: boolean; total: number; missing: number }>([
+    {
+      name: 'an even split over two phases',
+      tallies: [tally({ n1: 3000, n2: 3000 }), tally({ n1: 1500, n2: 1500 })],
+      passed: true,
+      total: 9000,
+      missing: 0,
+    },
+    {
+      name: 'an even split, one node per phase',
+      tallies: [tally({ n1: 500 }), tally({ n2: 500 })],
+      passed: true,
+      total: 1000,
+      missing: 0,
+    },
+    {
+      name: 'a node missing from both phases',
+      tallies: [tally({ n1: 3000 }), tally({ n1: 1500 })],
+      passed: false,
+      total: 4500,
+      missing: 0,
+    },
+    {
+      name: 'a 2:1 split',
+      tallies: [tally({ n1: 2000, n2: 1000 }), tally({ n1: 1000, n2: 500 })],
+      passed: false,
+      total: 4500,
+      missing: 0,
+    },
+    {
+      name: 'an even split with 2 responses lacking the header',
+      tallies: [tally({ n1: 3000, n2: 3000 }, 2), tally({ n1: 1500, n2: 1500 })],
+      passed: false,
+      total: 9000,
+      missing: 2,
+    },
+    { name: 'no tallies', tallies: [], passed: false, total: 0, missing: 0 },
+  ])('$name → passed=$passed', ({ tallies, passed, total, missing }) => {
+    const check = checkTallies(tallies, { expectedNodes: ['n1', 'n2'] });
+    expect(check).toMatchObject({ passed, total, missing });
+  });
+
+  it('sums the counts per node exactly and keeps the header', () => {
+    const check = checkTallies([tally({ a: 7, b: 5 }, 1), tally({ b: 3, c: 4 }, 2)]);
+    expect(check).toMatchObject({ counts: { a: 7, b: 8, c: 4 }, total: 19, missing: 3, header: 'x-node-id' });
+  });
+
+  it('refuses tallies of different headers', () => {
+    expect(() => checkTallies([tally({ a: 1 }), { header: 'x-other', counts: { a: 1 }, missing: 0 }])).toThrow(
+      RangeError,
+    );
   });
 });
