@@ -2,7 +2,8 @@
 import { UsageError } from '../errors.ts';
 import { parseDurationSec } from '../report/units.ts';
 
-export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'duration';
+/** `fraction`: a number from 0 to 1 inclusive (0 allowed, unlike `number`). */
+export type OptionType = 'string' | 'number' | 'integer' | 'fraction' | 'boolean' | 'duration';
 
 export interface OptionSpec {
   name: string;
@@ -53,6 +54,12 @@ function convert(spec: OptionSpec, raw: string | undefined): string | number | b
       throw new UsageError(`${name}: expected true or false, got "${raw}"`);
     case 'duration':
       return parseDurationSec(raw!, name);
+    case 'fraction': {
+      const f = Number(raw);
+      if (raw!.trim() === '' || !(f >= 0 && f <= 1))
+        throw new UsageError(`${name}: expected a fraction from 0 to 1 (0.01 = 1%), got "${raw}"`);
+      return f;
+    }
     case 'number':
     case 'integer': {
       const n = Number(raw);

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { createGeneratorSettings, GENERATOR_OPTIONS, type GeneratorSettings } from './generator-options.ts';
 import { parseTarget, type Target } from './targets.ts';
 
 export const RUN_OPTIONS: OptionSpec[] = [
@@ -61,6 +62,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
     default: '2ms',
     description: 'open model: a send later than this counts as late',
   },
+  ...GENERATOR_OPTIONS,
   {
     name: 'sut-pid',
     type: 'integer',
@@ -76,7 +78,8 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'dry-run', type: 'boolean', description: 'print the plan and exit' },
 ];
 
-export interface RunConfig {
+/** `run` always loads a --target: the generator's threads default to all cores but one (generator-options.ts). */
+export interface RunConfig extends GeneratorSettings {
   target: string;
   scenario: Scenario;
   scenarioFile?: string;
@@ -115,6 +118,7 @@ export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
     thresholds,
     timeoutMs: (o.timeout as number) * 1000,
     lateThresholdMs: (o['late-threshold'] as number) * 1000,
+    ...createGeneratorSettings(o, false),
     sutPids: (o['sut-pid'] as number[] | undefined) ?? [],
     metricsUrl: requireUrl(o['metrics-url'] as string | undefined, 'metrics-url', false),
     readyUrl: requireUrl(o['ready-url'] as string | undefined, 'ready-url', false),

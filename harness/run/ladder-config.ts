@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import type { KpiTargets } from '../report/kpi-table.ts';
 import type { MethodSettings } from '../report/method.ts';
 import { parseKpiTargets } from './targets.ts';
+import { createGeneratorSettings, GENERATOR_OPTIONS, type GeneratorSettings } from './generator-options.ts';
 
 /** Phase lengths: the default is long enough for stable percentiles on this class of machine; --quick is for CI and smoke runs. */
 export const DURATIONS = {
@@ -99,6 +100,7 @@ export const LADDER_OPTIONS: OptionSpec[] = [
     description: "cache: the target's ADMIN_TOKEN (default $ADMIN_TOKEN)",
   },
   { name: 'timeout', type: 'duration', valueName: 'TIME', default: '10s', description: 'per-request timeout' },
+  ...GENERATOR_OPTIONS,
   { name: 'seed', type: 'integer', valueName: 'N', default: 1, description: 'seed for ids and journey choice' },
   { name: 'out', type: 'string', valueName: 'DIR', default: 'results', description: 'results root folder' },
   { name: 'json', type: 'boolean', description: 'print run.json alone on stdout' },
@@ -117,7 +119,7 @@ export const HIDDEN_OPTIONS: OptionSpec[] = [
 export type Chaos = 'kill' | 'fail';
 
 /** The level commands' settings; the phase plan's part is what the method line describes. */
-export interface LevelSettings extends MethodSettings {
+export interface LevelSettings extends MethodSettings, GeneratorSettings {
   workers: number;
   workersGiven: boolean;
   nodes: number;
@@ -166,6 +168,8 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
     ...optional('redisUrl', (o['redis-url'] as string | undefined) ?? env.REDIS_URL),
     adminToken: (o['admin-token'] as string | undefined) ?? env.ADMIN_TOKEN ?? 'loadlab-bench-admin',
     timeoutMs: (o.timeout as number) * 1000,
+    // Without --target loadlab starts the SUT on this machine, and the generator shares the cores with it.
+    ...createGeneratorSettings(o, o.target === undefined),
     seed: o.seed as number,
     outDir: o.out as string,
     json: o.json === true,

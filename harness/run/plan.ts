@@ -2,9 +2,15 @@
 import { UsageError } from '../errors.ts';
 import { parseDurationSec } from '../report/units.ts';
 import type { StageInput } from '../scenario/types.ts';
-import type { LoadModel, Phase } from '../engine/engine.ts';
+import type { LoadModel, Phase as EnginePhase } from '../engine/engine.ts';
+import type { Arrivals } from '../report/model.ts';
 
-export type { LoadModel, Phase };
+export type { LoadModel };
+
+/** A planned phase: the engine's, plus a scenario stage's own arrivals (which beat --arrivals). */
+export interface Phase extends EnginePhase {
+  arrivals?: Arrivals;
+}
 
 export interface LoadSpec {
   targetRps?: number;
@@ -12,6 +18,8 @@ export interface LoadSpec {
   durationSec: number;
   warmupSec: number;
   stages?: StageInput[];
+  /** Open phases' arrivals unless their stage names its own (--arrivals). */
+  arrivals?: Arrivals;
 }
 
 const UNJUDGED = /^warm-?up$/i;
@@ -19,9 +27,11 @@ const UNJUDGED = /^warm-?up$/i;
 export function planPhases(spec: LoadSpec): Phase[] {
   if (spec.stages && spec.stages.length > 0) return spec.stages.map((stage) => phaseFromStage(stage, spec));
   const load = loadOf(spec.targetRps, spec.connections, 'run');
+  const arrivals = load.model === 'open' && spec.arrivals ? { arrivals: spec.arrivals } : {};
   const phases: Phase[] = [];
-  if (spec.warmupSec > 0) phases.push({ name: 'warmup', ...load, durationSec: spec.warmupSec, judged: false });
-  phases.push({ name: 'sustained', ...load, durationSec: spec.durationSec, judged: true });
+  if (spec.warmupSec > 0)
+    phases.push({ name: 'warmup', ...load, ...arrivals, durationSec: spec.warmupSec, judged: false });
+  phases.push({ name: 'sustained', ...load, ...arrivals, durationSec: spec.durationSec, judged: true });
   return phases;
 }
 
@@ -37,6 +47,10 @@ function phaseFromStage(stage: StageInput, spec: LoadSpec): Phase {
     if (phase.model !== 'open') throw new UsageError(`${where}: fromRate needs an open-model stage (a rate)`);
     phase.fromRps = stage.fromRate;
   }
+  if (stage.arrivals !== undefined && phase.model !== 'open')
+    throw new UsageError(`${where}: arrivals needs an open-model stage (a rate)`);
+  const arrivals = stage.arrivals ?? spec.arrivals;
+  if (phase.model === 'open' && arrivals) phase.arrivals = arrivals;
   return phase;
 }
 
@@ -59,7 +73,7 @@ export function describePlan(phases: Phase[]): string {
     .map((p) => {
       const load =
         p.model === 'open'
-          ? `${p.fromRps !== undefined ? `${p.fromRps}→` : ''}${p.targetRps} req/s (open)`
+          ? `${p.fromRps !== undefined ? `${p.fromRps}→` : ''}${p.targetRps} req/s (open${p.arrivals ? `, ${p.arrivals}` : ''})`
           : `${p.connections} connections (closed)`;
       return `${p.name}: ${load} for ${p.durationSec}s${p.judged ? '' : ' (not judged)'}`;
     })

@@ -30,6 +30,8 @@ const stageSchema = z.object({
   fromRate: z.number().nonnegative().optional(),
   connections: z.number().int().positive().optional(),
   judged: z.boolean().optional(),
+  /** Open stages: uniform or poisson arrivals; beats the command line's --arrivals. */
+  arrivals: z.enum(['uniform', 'poisson']).optional(),
 });
 
 export const scenarioSchema = z.object({

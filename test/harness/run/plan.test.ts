@@ -37,6 +37,40 @@ describe('planPhases', () => {
   });
 });
 
+describe('planPhases: arrivals', () => {
+  it("gives open phases --arrivals, a stage's own arrivals beats it, closed phases get none", () => {
+    const phases = planPhases({
+      durationSec: 30,
+      warmupSec: 0,
+      targetRps: 100,
+      arrivals: 'uniform',
+      stages: [
+        { name: 'steady', duration: '5s' },
+        { name: 'bursty', duration: '5s', arrivals: 'poisson' },
+        { name: 'capacity', duration: '5s', connections: 4 },
+      ],
+    });
+    expect(phases.map((p) => [p.name, p.arrivals])).toEqual([
+      ['steady', 'uniform'],
+      ['bursty', 'poisson'],
+      ['capacity', undefined],
+    ]);
+    expect(
+      planPhases({ targetRps: 10, durationSec: 1, warmupSec: 1, arrivals: 'poisson' }).map((p) => p.arrivals),
+    ).toEqual(['poisson', 'poisson']);
+  });
+
+  it('refuses arrivals on a closed stage', () => {
+    expect(() =>
+      planPhases({
+        durationSec: 1,
+        warmupSec: 0,
+        stages: [{ name: 'capacity', duration: '5s', connections: 4, arrivals: 'poisson' }],
+      }),
+    ).toThrow('stage "capacity": arrivals needs an open-model stage (a rate)');
+  });
+});
+
 describe('createSchedule', () => {
   it.each([
     [{ targetRps: 200, durationSec: 5 }, 1000, 4995],
