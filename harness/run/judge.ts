@@ -1,6 +1,6 @@
 // Targets + aggregated figures → checks and KPI cells (pure); the checks decide the exit code.
 import type { AggregateView, Figures } from './aggregate.ts';
-import type { CheckReport, KpiRow } from '../report/model.ts';
+import type { CheckReport, KpiRow, PhaseReport } from '../report/model.ts';
 import { buildKpiRows, compare, CORE_ROWS, type ExtraKpi } from '../report/kpi-table.ts';
 import { DEFAULT_KPI_TARGETS, displayUnit, toDisplay, toKpiTarget, type Metric, type Target } from './targets.ts';
 
@@ -63,4 +63,37 @@ export function judgeRunKpis(view: AggregateView, targets: Target[], checks: Che
     ];
   });
   return buildKpiRows([{ key: 'run', title: 'run', extras }], DEFAULT_KPI_TARGETS);
+}
+
+export const RIGHT_ANSWERS_CHECK = 'right answers';
+
+/**
+ * A wrong answer fails the run, in any phase (a SUT that answers wrongly is not measured, warm-up included): one
+ * failed check naming how many of the sampled answers were wrong and the first problem. No wrong answer, no check
+ * (each phase's answerChecks says how many were checked).
+ */
+export function judgeAnswers(phases: PhaseReport[]): CheckReport[] {
+  const sampled = phases.filter((p) => p.answerChecks !== undefined);
+  const wrong = sum(sampled.map((p) => p.answerChecks!.wrong));
+  if (wrong === 0) return [];
+  const checked = sum(sampled.map((p) => p.answerChecks!.checked));
+  const where = sampled
+    .filter((p) => p.answerChecks!.wrong > 0)
+    .map((p) => `${p.answerChecks!.wrong} in ${p.name}`)
+    .join(', ');
+  const first = sampled.find((p) => p.answerChecks!.firstProblem !== undefined);
+  const firstText = first ? `; first (${first.name}): ${first.answerChecks!.firstProblem}` : '';
+  return [
+    {
+      name: RIGHT_ANSWERS_CHECK,
+      passed: false,
+      value: wrong,
+      target: 0,
+      detail: `${wrong} wrong of ${checked} sampled answers (${where})${firstText}`,
+    },
+  ];
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

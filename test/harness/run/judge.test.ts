@@ -1,6 +1,7 @@
 // Judging targets on saved figures: checks, the run's KPI rows, and the same verdict whichever way a target is written.
 import { describe, expect, it } from 'vitest';
-import { judgeRunKpis, judgeThresholds } from '../../../harness/run/judge.ts';
+import { judgeAnswers, judgeRunKpis, judgeThresholds } from '../../../harness/run/judge.ts';
+import type { AnswerChecks, PhaseReport } from '../../../harness/report/model.ts';
 import { parseKpiTargets, parseTarget } from '../../../harness/run/targets.ts';
 import { buildKpiRows, type KpiColumn } from '../../../harness/report/kpi-table.ts';
 import type { AggregateView, Figures } from '../../../harness/run/aggregate.ts';
@@ -172,5 +173,48 @@ describe("loadlab run's KPI rows", () => {
     };
     expect(rowsFor('error_rate<1%')).toEqual(rowsFor('error_rate<0.01'));
     expect(rowsFor('error_rate<1%')[0]!.cells.run).toEqual({ value: 0.2, unit: '%', status: 'pass' });
+  });
+});
+
+describe('judgeAnswers', () => {
+  const phase = (name: string, answerChecks?: AnswerChecks) => ({ name, answerChecks }) as PhaseReport;
+  const checks = (checked: number, wrong: number, firstProblem?: string): AnswerChecks => ({
+    sampleFraction: 0.01,
+    checked,
+    wrong,
+    ...(firstProblem ? { firstProblem } : {}),
+  });
+
+  it.each<[string, PhaseReport[]]>([
+    ['no phase checked answers', [phase('warmup'), phase('sustained')]],
+    ['sampling was off', [phase('sustained', checks(0, 0))]],
+    ['every sampled answer was right', [phase('warmup', checks(3, 0)), phase('sustained', checks(40, 0))]],
+  ])('adds no check when %s', (_what, phases) => {
+    expect(judgeAnswers(phases)).toEqual([]);
+  });
+
+  it('fails the run on one wrong answer in any phase, warm-up included, naming the count and the first problem', () => {
+    const problem = 'GET /api/users/42: asked for id 42, got id 41';
+    expect(judgeAnswers([phase('warmup', checks(5, 1, problem)), phase('sustained', checks(40, 0))])).toEqual([
+      {
+        name: 'right answers',
+        passed: false,
+        value: 1,
+        target: 0,
+        detail: `1 wrong of 45 sampled answers (1 in warmup); first (warmup): ${problem}`,
+      },
+    ]);
+  });
+
+  it('sums wrong answers over phases and names the first phase that described one', () => {
+    const [check] = judgeAnswers([
+      phase('closed', checks(10, 0)),
+      phase('open', checks(20, 2, 'GET /x: JSON body lacks "id"')),
+      phase('spike', checks(30, 3, 'GET /y: expected a JSON body, got "oops"')),
+    ]);
+    expect(check).toMatchObject({ passed: false, value: 5 });
+    expect(check!.detail).toBe(
+      '5 wrong of 60 sampled answers (2 in open, 3 in spike); first (open): GET /x: JSON body lacks "id"',
+    );
   });
 });
