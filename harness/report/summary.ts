@@ -1,5 +1,5 @@
 // Renders a run.json as the human summary table printed on stderr and saved as summary.txt (pure).
-import type { PhaseReport, RunJson } from './model.ts';
+import type { LatencySummaryMs, PhaseReport, RunJson } from './model.ts';
 
 type Cell = string | number;
 
@@ -71,16 +71,63 @@ function noteLines(p: PhaseReport): string[] {
   notes.push(`${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}`);
   if (p.model === 'open') {
     const intendedRps = p.fromRps !== undefined ? (p.fromRps + (p.targetRps ?? 0)) / 2 : p.targetRps;
-    const late = `${p.lateSends} sends late (> ${p.lateThresholdMs} ms), send lag p99 ${p.sendLagMs?.p99} ms`;
+    const arrivals = p.arrivals ? ` (${p.arrivals} arrivals)` : '';
+    const late = `${p.lateSends} sends late (> ${p.lateThresholdMs} ms)`;
     const resent = p.resetRetries ? `; ${p.resetRetries} resent after a keep-alive reset` : '';
-    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended; ${late}${resent}`);
+    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended${arrivals}; ${late}${resent}`);
+    notes.push(`${p.name}: ${twoViews(p)}`);
   }
+  notes.push(...answerLines(p));
   if (p.generatorSaturated) {
+    const reason = p.saturationReason ?? p.generator.saturationReason;
     notes.push(
-      `⚠ ${p.name}: the load generator was saturated (${p.generator.saturationReason}): these figures measure the generator, not the SUT.`,
+      `⚠ ${p.name}: the load generator was saturated (${reason}): these figures measure the generator, not the SUT.`,
     );
   }
   return notes;
+}
+
+/**
+ * An open phase's two latencies side by side, labelled so neither is taken for the other: from the intended send
+ * time (what the table shows and thresholds judge) and from the actual send (service time), with the send lag between.
+ */
+function twoViews(p: PhaseReport): string {
+  const pair = (l: LatencySummaryMs) => `p50 ${l.p50} / p99 ${l.p99} ms`;
+  const parts = [`latency (from intended send, judged) ${pair(p.latencyMs)}`];
+  if (p.serviceTimeMs) parts.push(`service time (from actual send) ${pair(p.serviceTimeMs)}`);
+  if (p.sendLagMs) parts.push(`send lag ${pair(p.sendLagMs)}`);
+  return parts.join(' · ');
+}
+
+/** The sampled answer checks: how many, and when any was wrong, how many and the first problem. */
+function answerLines(p: PhaseReport): string[] {
+  const a = p.answerChecks;
+  if (!a || a.checked === 0) return [];
+  const sample = `${Number((a.sampleFraction * 100).toPrecision(3))}% sample`;
+  if (a.wrong === 0) return [`${p.name}: answers checked ${a.checked} (${sample}), all right`];
+  const first = a.firstProblem ? `; first: ${a.firstProblem}` : '';
+  return [`✗ ${p.name}: ${a.wrong} wrong answers of ${a.checked} checked (${sample})${first}`];
+}
+
+/** What went to the target in all: the phases' sends, the verification calls and the monitor's probes to it. */
+function accountingLine(run: RunJson): string[] {
+  if (!run.verification && !run.probes) return [];
+  const sent = run.phases.reduce((sum, p) => sum + p.requests.sent, 0);
+  const verification = run.verification?.requests ?? 0;
+  const probes = run.probes?.requests ?? 0;
+  const probeText = run.probes ? ` + ${probes} monitor probes` : '';
+  const total = sent + verification + probes;
+  return [`requests to the target: ${sent} in phases + ${verification} verification${probeText} = ${total}`];
+}
+
+/** The generator's threads (the most any phase used) and the open phases' arrivals, for the method line. */
+function generatorMethod(run: RunJson): string {
+  const threads = Math.max(1, ...run.phases.map((p) => p.generator.threads ?? 1));
+  const asked = run.config.generatorThreads;
+  const askedText = typeof asked === 'number' && asked !== threads ? ` (${asked} asked)` : '';
+  const arrivals = [...new Set(run.phases.flatMap((p) => (p.arrivals ? [p.arrivals] : [])))];
+  const arrivalsText = arrivals.length ? `, ${arrivals.join(' and ')} arrivals` : '';
+  return `generator ${threads} thread${threads === 1 ? '' : 's'}${askedText}${arrivalsText}`;
 }
 
 export function renderSummary(run: RunJson): string {
@@ -110,6 +157,7 @@ export function renderSummary(run: RunJson): string {
     ...run.phases.flatMap(endpointLines),
     '',
     ...run.phases.flatMap(noteLines),
+    ...accountingLine(run),
   ];
   if (run.checks.length) {
     lines.push('', 'checks:', ...run.checks.map((c) => `  ${c.passed ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`));
@@ -117,7 +165,7 @@ export function renderSummary(run: RunJson): string {
   const e = run.environment;
   lines.push(
     '',
-    `method: ${e.cpus} cpus (${e.cpuModel}), ${e.os}, node ${e.node}, commit ${e.gitCommit?.slice(0, 7) ?? 'unknown'}`,
+    `method: ${e.cpus} cpus (${e.cpuModel}), ${e.os}, node ${e.node}, commit ${e.gitCommit?.slice(0, 7) ?? 'unknown'}; ${generatorMethod(run)}`,
   );
   return lines.join('\n');
 }

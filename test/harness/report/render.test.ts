@@ -112,7 +112,8 @@ describe('renderers', () => {
       POST /api/auth/login    100000     500  3311.1    8   24   32   48
 
       warmup: status 200×1000
-      warmup: achieved 200 of 200 req/s intended; 3 sends late (> 2 ms), send lag p99 0.8 ms
+      warmup: achieved 200 of 200 req/s intended; 3 sends late (> 2 ms)
+      warmup: latency (from intended send, judged) p50 1.5 / p99 6 ms · send lag p50 0.2 / p99 0.8 ms
       sustained: status 200×299000 503×990; errors ECONNRESET 10
       ⚠ sustained: the load generator was saturated (generator CPU 97.1% ≥ 90% of one core): these figures measure the generator, not the SUT.
 
@@ -120,7 +121,7 @@ describe('renderers', () => {
         PASS  p95<200: overall p95 = 18 ms (need < 200 ms)
         FAIL  error_rate<0.001: overall error_rate = 0.333% (need < 0.100%)
 
-      method: 2 cpus (AMD EPYC), Linux 6.1 x64, node v20.20.2, commit abcdef0"
+      method: 2 cpus (AMD EPYC), Linux 6.1 x64, node v20.20.2, commit abcdef0; generator 1 thread"
     `);
   });
 
