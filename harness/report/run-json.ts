@@ -1,5 +1,5 @@
 // Assembles run.json (schemaVersion 1) from phases, checks and config (pure).
-import type { CheckReport, Environment, KpiRow, PhaseReport, RunJson } from './model.ts';
+import type { CheckReport, Environment, KpiRow, PhaseReport, RunJson, SideRequests } from './model.ts';
 
 export interface RunJsonInputs {
   id: string;
@@ -8,6 +8,9 @@ export interface RunJsonInputs {
   finishedAt: Date;
   environment: Environment;
   config: Record<string, unknown>;
+  /** Verification calls and same-origin monitor probes: with the phases' sent, what the server saw. */
+  verification?: SideRequests;
+  probes?: SideRequests;
   phases: PhaseReport[];
   checks: CheckReport[];
   kpiRows?: KpiRow[];
@@ -23,6 +26,8 @@ export function buildRunJson(i: RunJsonInputs): RunJson {
     passed: i.checks.every((c) => c.passed),
     environment: i.environment,
     config: i.config,
+    ...(i.verification ? { verification: i.verification } : {}),
+    ...(i.probes ? { probes: i.probes } : {}),
     phases: i.phases,
     checks: i.checks,
     kpi: { rows: i.kpiRows ?? [] },

@@ -4,12 +4,13 @@ import type { CommandIO } from '../io.ts';
 import { EXIT, InternalError, type ExitCode } from '../errors.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { collectEnvironment, createRunId } from '../report/environment.ts';
-import type { CheckReport, KpiRow, RunJson, SeriesRow } from '../report/model.ts';
+import type { CheckReport, KpiRow, RunJson, SeriesRow, SideRequests } from '../report/model.ts';
 import { buildRunJson } from '../report/run-json.ts';
 import { renderSeriesCsv } from '../report/series.ts';
 import { renderSummary } from '../report/summary.ts';
 import { validateRunJson } from '../report/validate.ts';
 import { writeRun } from '../report/write.ts';
+import { judgeAnswers } from './judge.ts';
 
 export interface FinishInputs {
   kind: string;
@@ -17,8 +18,12 @@ export interface FinishInputs {
   /** The effective config, secrets already redacted. */
   config: Record<string, unknown>;
   phases: PhaseResult[];
+  /** The command's own checks; a wrong answer in any phase adds a failed "right answers" check (judgeAnswers). */
   checks: CheckReport[];
   kpiRows: KpiRow[];
+  /** Requests besides the phases' that went to the target (the session's sideRequests()). */
+  verification?: SideRequests;
+  probes?: SideRequests;
   series: SeriesRow[];
   /** Replaces the plain series.csv (e.g. with Level 3's queue columns). */
   seriesCsv?: string;
@@ -35,6 +40,7 @@ export interface FinishedRun {
 }
 
 export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date()): FinishedRun {
+  const phases = i.phases.map((p) => p.report);
   const run = buildRunJson({
     id: createRunId(i.kind, i.startedAt),
     kind: i.kind,
@@ -42,8 +48,10 @@ export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date(
     finishedAt,
     environment: collectEnvironment(),
     config: i.config,
-    phases: i.phases.map((p) => p.report),
-    checks: i.checks,
+    ...(i.verification ? { verification: i.verification } : {}),
+    ...(i.probes ? { probes: i.probes } : {}),
+    phases,
+    checks: [...i.checks, ...judgeAnswers(phases)],
     kpiRows: i.kpiRows,
   });
   const problems = validateRunJson(run);
