@@ -4,8 +4,10 @@ import autocannon, { type AutocannonClient, type AutocannonOptions, type Autocan
 import { Recorder } from './recorder.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyError, isSuccessStatus } from './accounting.ts';
+import { AnswerSampler, HeaderCounter } from './inspect.ts';
 import { isStaticScenario, Session } from '../scenario/session.ts';
 import type { Scenario, Step } from '../scenario/types.ts';
+import type { AnswerChecks, HeaderTally } from '../report/model.ts';
 
 export interface ClosedOptions {
   target: string;
@@ -17,6 +19,10 @@ export interface ClosedOptions {
   timeoutMs?: number;
   recorder?: Recorder;
   seed?: number;
+  /** Share of responses whose answer is checked (engine/inspect.ts); default 0. */
+  checkSample?: number;
+  /** Count this response header's values (lower-case name). */
+  tallyHeader?: string;
 }
 
 export interface ClosedRunResult {
@@ -24,11 +30,17 @@ export interface ClosedRunResult {
   elapsedSec: number;
   /** Latency of each connection's first response, kept apart: it includes TCP connect and client start-up. */
   firstResponse: LatencyHistogram;
+  answerChecks?: AnswerChecks;
+  tally?: HeaderTally;
 }
 
 interface ClientContext extends Record<string, unknown> {
   session?: Session;
   step?: Step;
+  /** The path of the request in flight (for the answer check's id). */
+  path?: string;
+  /** Set by the answer check when the response just read is wrong; read and cleared by the response listener. */
+  wrong?: boolean;
 }
 
 /**
@@ -42,13 +54,23 @@ export function runClosed(opts: ClosedOptions): Promise<ClosedRunResult> {
     staticStep ?? ((client.requestIterator.context as ClientContext).step as Step);
   let clientCount = 0;
   const firstResponse = new LatencyHistogram();
+  const sampler = opts.checkSample ? new AnswerSampler(opts.checkSample, opts.seed ?? 1) : undefined;
+  const tally = opts.tallyHeader ? new HeaderCounter(opts.tallyHeader) : undefined;
 
   const setupClient = (client: AutocannonClient): void => {
     if (staticStep) client.on('request', () => recorder.recordSent(staticStep.name));
     else attachSession(client, new Session(opts.scenario, (opts.seed ?? 1) + clientCount++));
     let first = true;
+    if (tally) client.on('headers', (info: { headers: string[] }) => tally.count(info.headers));
     client.on('response', (status: number, _bytes: number, responseTimeMs: number) => {
       const step = stepOf(client);
+      const context = client.requestIterator.context as ClientContext;
+      if (context.wrong) {
+        context.wrong = false;
+        first = false;
+        recorder.recordError(step.name, 'wrong-answer');
+        return;
+      }
       const success = isSuccessStatus(status, step.expectStatus);
       if (first) {
         // Counted like any other response, but its latency (connect + autocannon building every client) is not the server's.
@@ -73,11 +95,18 @@ export function runClosed(opts: ClosedOptions): Promise<ClosedRunResult> {
     setupClient,
     ...(staticStep ? staticRequest(staticStep) : { requests: [dynamicRequest(opts.scenario, recorder)] }),
   };
+  if (sampler) checkAnswers(options.requests!, sampler, staticStep);
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     autocannon(options, (error) => {
       if (error) return reject(error);
-      resolve({ recorder, elapsedSec: (performance.now() - startedAt) / 1000, firstResponse });
+      resolve({
+        recorder,
+        elapsedSec: (performance.now() - startedAt) / 1000,
+        firstResponse,
+        ...(sampler ? { answerChecks: sampler.report() } : {}),
+        ...(tally ? { tally: tally.report() } : {}),
+      });
     });
   });
 }
@@ -95,6 +124,7 @@ function dynamicRequest(scenario: Scenario, recorder: Recorder): AutocannonReque
       if (!session) return req; // built before setupClient attached the session; rebuilt there, never sent
       const next = session.next();
       (context as ClientContext).step = next.step;
+      (context as ClientContext).path = next.path;
       recorder.recordSent(next.step.name);
       return { ...req, method: next.method, path: next.path, headers: next.headers, body: next.body ?? '' };
     },
@@ -106,6 +136,24 @@ function dynamicRequest(scenario: Scenario, recorder: Recorder): AutocannonReque
     };
   }
   return request;
+}
+
+/**
+ * Wraps each request's onResponse (autocannon calls it with the body before it emits 'response') so a sampled
+ * share of answers is checked; a wrong one is flagged on the client's context for the response listener.
+ */
+function checkAnswers(requests: AutocannonRequest[], sampler: AnswerSampler, staticStep: Step | undefined): void {
+  for (const request of requests) {
+    const inner = request.onResponse;
+    request.onResponse = (status, body, context) => {
+      inner?.(status, body, context);
+      const ctx = context as ClientContext;
+      const step = staticStep ?? ctx.step;
+      if (!step || !sampler.take() || !isSuccessStatus(status, step.expectStatus)) return;
+      const path = ctx.path ?? staticStep?.path ?? '/';
+      if (sampler.check(step, status, body, path) !== undefined) ctx.wrong = true;
+    };
+  }
 }
 
 /**

@@ -6,6 +6,8 @@ import type { LatencyHistogram } from './histogram.ts';
 import type { Recorder } from './recorder.ts';
 import { runClosed } from './closed.ts';
 import { runOpen } from './open.ts';
+import { runInThreads } from './threads.ts';
+import { splitConnections } from './thread-job.ts';
 
 export type { LoadModel };
 
@@ -81,47 +83,102 @@ export interface LoadEngine {
 
 const DEFAULT_LATE_THRESHOLD_MS = 2;
 
-/** Constant arrival rate on a fixed schedule; latency from each request's intended send time. */
+/**
+ * Constant (or ramping) arrival rate on a fixed schedule, uniform or Poisson; latency from each request's
+ * intended send time. On the calling thread when ctx.threads is 1, else on that many worker threads.
+ */
 export const openEngine: LoadEngine = {
   model: 'open',
   async run(phase, ctx) {
     const lateThresholdMs = ctx.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS;
+    const targetRps = requireLoad(phase, phase.targetRps);
+    const threads = Math.max(1, ctx.threads ?? 1);
+    if (threads > 1) {
+      const jobs = Array.from({ length: threads }, (_, index) => ({
+        ...jobBase(phase, ctx),
+        model: 'open' as const,
+        share: { index, count: threads },
+        targetRps,
+        fromRps: phase.fromRps,
+        arrivals: ctx.arrivals,
+        lateThresholdMs,
+      }));
+      return runInThreads(jobs, ctx.recorder);
+    }
     const startedMs = performance.now();
     const open = await runOpen({
       target: ctx.target,
       scenario: ctx.scenario,
       recorder: ctx.recorder,
-      targetRps: requireLoad(phase, phase.targetRps),
+      targetRps,
       fromRps: phase.fromRps,
       durationSec: phase.durationSec,
+      arrivals: ctx.arrivals,
       timeoutMs: ctx.timeoutMs,
       seed: ctx.seed,
       lateThresholdMs,
+      checkSample: ctx.checkSample,
+      tallyHeader: ctx.tallyHeader,
     });
     return {
       elapsedSec: (performance.now() - startedMs) / 1000,
-      open: { ...open, lateThresholdMs, arrivals: 'uniform' },
+      open: { ...open, lateThresholdMs },
       threads: 1,
+      spinWaitSec: open.spinWaitSec,
+      ...(open.answerChecks ? { answerChecks: open.answerChecks } : {}),
+      ...(open.tally ? { tally: open.tally } : {}),
     };
   },
 };
 
-/** A fixed number of connections as fast as they go (autocannon). */
+/** A fixed number of connections as fast as they go (autocannon), split over ctx.threads worker threads. */
 export const closedEngine: LoadEngine = {
   model: 'closed',
   async run(phase, ctx) {
+    const connections = requireLoad(phase, phase.connections);
+    const split = splitConnections(connections, Math.max(1, ctx.threads ?? 1));
+    if (split.length > 1) {
+      const jobs = split.map((share, index) => ({
+        ...jobBase(phase, ctx),
+        model: 'closed' as const,
+        share: { index, count: split.length },
+        connections: share,
+        seed: (ctx.seed ?? 1) + index * 1_000_003,
+      }));
+      return runInThreads(jobs, ctx.recorder);
+    }
     const closed = await runClosed({
       target: ctx.target,
       scenario: ctx.scenario,
       recorder: ctx.recorder,
-      connections: requireLoad(phase, phase.connections),
+      connections,
       durationSec: phase.durationSec,
       timeoutMs: ctx.timeoutMs,
       seed: ctx.seed,
+      checkSample: ctx.checkSample,
+      tallyHeader: ctx.tallyHeader,
     });
-    return { elapsedSec: closed.elapsedSec, firstResponse: closed.firstResponse, threads: 1 };
+    return {
+      elapsedSec: closed.elapsedSec,
+      firstResponse: closed.firstResponse,
+      threads: 1,
+      ...(closed.answerChecks ? { answerChecks: closed.answerChecks } : {}),
+      ...(closed.tally ? { tally: closed.tally } : {}),
+    };
   },
 };
+
+function jobBase(phase: Phase, ctx: EngineContext) {
+  return {
+    target: ctx.target,
+    scenario: ctx.scenario,
+    durationSec: phase.durationSec,
+    timeoutMs: ctx.timeoutMs,
+    seed: ctx.seed,
+    checkSample: ctx.checkSample,
+    tallyHeader: ctx.tallyHeader,
+  };
+}
 
 const ENGINES: Record<LoadModel, LoadEngine> = { open: openEngine, closed: closedEngine };
 

@@ -1,12 +1,16 @@
-// Open model: arrivals on a fixed schedule over an undici Pool; latency counts from each request's intended send time.
+// Open model: arrivals on a fixed schedule over an undici Pool; latency counts from each request's intended
+// send time, service time from its actual send. One call runs on the calling thread; several threads each run
+// an interleaved share of the one schedule (engine/threads.ts).
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { Recorder } from './recorder.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyError, isSuccessStatus } from './accounting.ts';
 import { createSchedule } from './schedule.ts';
+import { AnswerSampler, HeaderCounter } from './inspect.ts';
 import { needsBody, prepareRequest, Session, isStaticScenario, type PreparedRequest } from '../scenario/session.ts';
 import type { Scenario } from '../scenario/types.ts';
+import type { AnswerChecks, Arrivals, HeaderTally } from '../report/model.ts';
 
 export interface OpenOptions {
   target: string;
@@ -15,8 +19,9 @@ export interface OpenOptions {
   /** When set, the rate ramps linearly from this to targetRps over the phase. */
   fromRps?: number;
   durationSec: number;
+  arrivals?: Arrivals;
   timeoutMs?: number;
-  /** A send is late when it leaves more than this after its intended time (default 2 ms: one timer tick of slack). */
+  /** A send is late when it leaves more than this after its intended time (default 2 ms). */
   lateThresholdMs?: number;
   /** How long to wait after the schedule ends for requests still in flight; the rest count as in flight. */
   drainTimeoutMs?: number;
@@ -25,6 +30,14 @@ export interface OpenOptions {
   seed?: number;
   /** A pool shared across phases (warm-up warms its connections); the caller closes it. */
   pool?: Pool;
+  /** This thread sends arrivals share.index, share.index + share.count, …; default: all of them. */
+  share?: { index: number; count: number };
+  /** When the schedule starts, in this thread's performance.now() ms (threads agree on one instant); default now. */
+  startAtMs?: number;
+  /** Share of responses whose answer is checked (engine/inspect.ts); default 0. */
+  checkSample?: number;
+  /** Count this response header's values (lower-case name). */
+  tallyHeader?: string;
 }
 
 export interface OpenRunResult {
@@ -34,12 +47,25 @@ export interface OpenRunResult {
   /** Idempotent requests sent again once because their reused keep-alive socket closed under them. */
   resetRetries: number;
   sendLag: LatencyHistogram;
+  /** Latency from each request's actual send (the recorder's histogram counts from the intended send). */
   serviceTime: LatencyHistogram;
   scheduleSec: number;
   achievedRps: number;
+  arrivals: Arrivals;
+  /** Time spent spinning to a due send on purpose: not busy work (see saturation.ts). */
+  spinWaitSec: number;
+  answerChecks?: AnswerChecks;
+  tally?: HeaderTally;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/**
+ * Node's timers fire up to ~1 ms late: the engine sleeps on a timer until this close to the next due send, then
+ * turns the event loop (setImmediate, which still serves I/O) until it is due. Costs CPU only in that window.
+ */
+const SPIN_WINDOW_MS = 1.5;
+/** A loop turn shorter than this did nothing but spin (no I/O callback ran in it): counted as idle. */
+const IDLE_TURN_MS = 0.05;
 
 /** Sockets enough that the schedule never waits for a connection: rate × timeout, within the fd budget. */
 export function defaultMaxSockets(targetRps: number, timeoutMs: number): number {
@@ -56,129 +82,218 @@ export function createOpenPool(target: string, opts: { timeoutMs: number; maxSoc
   });
 }
 
+interface Engine {
+  pool: Pool;
+  recorder: Recorder;
+  sendLag: LatencyHistogram;
+  serviceTime: LatencyHistogram;
+  sampler: AnswerSampler | undefined;
+  tally: HeaderCounter | undefined;
+  closed: boolean;
+  outstanding: number;
+  resetRetries: number;
+  onIdle: (() => void) | undefined;
+}
+
+/**
+ * One request's exchange with the server, as an undici dispatch handler: no promise or stream per request,
+ * the body kept only when a capture or an answer check needs it.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private chunks: Buffer[] | undefined;
+  private retried = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly request: PreparedRequest,
+    private readonly options: Dispatcher.DispatchOptions,
+    private readonly release: (bodyText: string | undefined) => void,
+    private readonly intendedAt: number,
+    private sentAt: number,
+    private readonly checked: boolean,
+  ) {}
+
+  send(): void {
+    this.engine.pool.dispatch(this.options, this);
+  }
+
+  onConnect(): void {
+    this.status = 0;
+    this.chunks = this.checked || needsBody(this.request.step) ? [] : undefined;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.status = statusCode;
+    if (this.engine.tally && statusCode >= 200) this.engine.tally.count(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks?.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const engine = this.engine;
+    const now = performance.now();
+    const bodyText = this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined;
+    this.finish(bodyText);
+    if (engine.closed) return;
+    const { step } = this.request;
+    const success = isSuccessStatus(this.status, step.expectStatus);
+    const problem =
+      success && this.checked ? engine.sampler!.check(step, this.status, bodyText ?? '', this.request.path) : undefined;
+    if (problem !== undefined) engine.recorder.recordError(step.name, 'wrong-answer');
+    else engine.recorder.recordResponse(step.name, this.status, success, (now - this.intendedAt) * 1000);
+    engine.serviceTime.recordUs((now - this.sentAt) * 1000);
+  }
+
+  onError(error: Error): void {
+    const engine = this.engine;
+    // A server that closes an idle keep-alive socket (a draining worker, an LB) races a client sending on
+    // it. Browsers and load balancers resend an idempotent request once on a new connection; so do we,
+    // counted, with latency still from the first intended send time.
+    if (
+      !engine.closed &&
+      !this.retried &&
+      IDEMPOTENT.has(this.request.method) &&
+      classifyError(error) === 'ECONNRESET'
+    ) {
+      this.retried = true;
+      engine.resetRetries += 1;
+      this.sentAt = performance.now();
+      this.send();
+      return;
+    }
+    this.finish(undefined);
+    if (!engine.closed) engine.recorder.recordError(this.request.step.name, classifyError(error));
+  }
+
+  private finish(bodyText: string | undefined): void {
+    this.release(bodyText);
+    const engine = this.engine;
+    engine.outstanding -= 1;
+    if (engine.outstanding === 0) engine.onIdle?.();
+  }
+}
+
 export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const lateThresholdMs = opts.lateThresholdMs ?? 2;
-  const recorder = opts.recorder ?? new Recorder();
+  const share = opts.share ?? { index: 0, count: 1 };
+  const arrivals = opts.arrivals ?? 'uniform';
+  const schedule = createSchedule({ ...opts, arrivals });
+  const ownRate = Math.max(opts.targetRps, opts.fromRps ?? 0) / share.count;
   const pool =
     opts.pool ??
-    createOpenPool(opts.target, {
-      timeoutMs,
-      maxSockets: opts.maxSockets ?? defaultMaxSockets(Math.max(opts.targetRps, opts.fromRps ?? 0), timeoutMs),
-    });
-  const schedule = createSchedule(opts);
-  const source = createRequestSource(opts.scenario, opts.seed ?? 1);
-  const sendLag = new LatencyHistogram();
-  const serviceTime = new LatencyHistogram();
-  let closed = false;
-  let outstanding = 0;
+    createOpenPool(opts.target, { timeoutMs, maxSockets: opts.maxSockets ?? defaultMaxSockets(ownRate, timeoutMs) });
+  const engine: Engine = {
+    pool,
+    recorder: opts.recorder ?? new Recorder(),
+    sendLag: new LatencyHistogram(),
+    serviceTime: new LatencyHistogram(),
+    sampler: opts.checkSample ? new AnswerSampler(opts.checkSample, (opts.seed ?? 1) + share.index) : undefined,
+    tally: opts.tallyHeader ? new HeaderCounter(opts.tallyHeader) : undefined,
+    closed: false,
+    outstanding: 0,
+    resetRetries: 0,
+    onIdle: undefined,
+  };
+  const source = createRequestSource(opts.scenario, (opts.seed ?? 1) + share.index * 1_000_003);
   let lateSends = 0;
-  let resetRetries = 0;
-  let onIdle: (() => void) | undefined;
+  let sent = 0;
 
-  // Timeouts are undici's headersTimeout/bodyTimeout (no per-request timer): exact up to 1 s, within ~1 s beyond.
   const send = (intendedAt: number, now: number): void => {
-    const { request, release } = source.take();
+    const { request, options, release } = source.take();
     const lagMs = now - intendedAt;
-    sendLag.recordMs(Math.max(0, lagMs));
+    engine.sendLag.recordUs(lagMs > 0 ? lagMs * 1000 : 0);
     if (lagMs > lateThresholdMs) lateSends += 1;
-    const name = request.step.name;
-    recorder.recordSent(name);
-    outstanding += 1;
-    const attempt = () =>
-      pool.request({
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-      });
-    attempt()
-      .catch((error: unknown) => {
-        // A server that closes an idle keep-alive socket (a draining worker, an LB) races a client
-        // sending on it. Browsers and load balancers resend an idempotent request once on a new
-        // connection; so do we, counted, with latency still from the first intended send time.
-        if (closed || !IDEMPOTENT.has(request.method.toUpperCase()) || classifyError(error) !== 'ECONNRESET')
-          throw error;
-        resetRetries += 1;
-        return attempt();
-      })
-      .then(async (res) => {
-        const bodyText = needsBody(request.step) ? await res.body.text() : (await res.body.dump(), undefined);
-        if (closed) return;
-        const latencyUs = (performance.now() - intendedAt) * 1000;
-        recorder.recordResponse(
-          name,
-          res.statusCode,
-          isSuccessStatus(res.statusCode, request.step.expectStatus),
-          latencyUs,
-        );
-        release(bodyText);
-      })
-      .catch((error: unknown) => {
-        if (!closed) recorder.recordError(name, classifyError(error));
-        release(undefined);
-      })
-      .finally(() => {
-        outstanding -= 1;
-        if (outstanding === 0) onIdle?.();
-      });
+    engine.recorder.recordSent(request.step.name);
+    engine.outstanding += 1;
+    sent += 1;
+    const checked = engine.sampler?.take() ?? false;
+    new Exchange(engine, request, options, release, intendedAt, now, checked).send();
   };
 
-  const startedAt = performance.now();
+  const startedAt = opts.startAtMs ?? performance.now();
+  let spinIdleMs = 0;
   await new Promise<void>((resolve) => {
-    let index = 0;
+    let index = share.index;
+    let lastSpinAt: number | undefined;
     const tick = (): void => {
-      const now = performance.now();
-      while (index < schedule.count && startedAt + schedule.intendedMs(index) <= now) {
-        send(startedAt + schedule.intendedMs(index), now);
-        index += 1;
+      let now = performance.now();
+      // A spin turn that came straight back (nothing else ran in between) was idle, not work.
+      if (lastSpinAt !== undefined && now - lastSpinAt < IDLE_TURN_MS) spinIdleMs += now - lastSpinAt;
+      lastSpinAt = undefined;
+      while (index < schedule.count) {
+        const due = startedAt + schedule.intendedMs(index);
+        if (due > now) break;
+        send(due, now);
+        index += share.count;
+        now = performance.now();
       }
       if (index >= schedule.count) return resolve();
-      setTimeout(tick, Math.max(0, startedAt + schedule.intendedMs(index) - performance.now()));
+      const waitMs = startedAt + schedule.intendedMs(index) - now;
+      if (waitMs > SPIN_WINDOW_MS) {
+        setTimeout(tick, waitMs - SPIN_WINDOW_MS);
+      } else {
+        lastSpinAt = performance.now();
+        setImmediate(tick);
+      }
     };
     tick();
   });
   const scheduleSec = opts.durationSec;
-  await waitForDrain(
-    () => outstanding,
-    (fn) => (onIdle = fn),
-    opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000),
-    startedAt + scheduleSec * 1000,
-  );
-  closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
+  await waitForDrain(engine, opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000), startedAt + scheduleSec * 1000);
+  engine.closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
   if (!opts.pool) await pool.destroy().catch(() => undefined);
   return {
-    recorder,
+    recorder: engine.recorder,
     intended: schedule.count,
     lateSends,
-    resetRetries,
-    sendLag,
-    serviceTime,
+    resetRetries: engine.resetRetries,
+    sendLag: engine.sendLag,
+    serviceTime: engine.serviceTime,
     scheduleSec,
-    achievedRps: recorder.counts.sent / scheduleSec,
+    achievedRps: sent / scheduleSec,
+    arrivals,
+    spinWaitSec: spinIdleMs / 1000,
+    ...(engine.sampler ? { answerChecks: engine.sampler.report() } : {}),
+    ...(engine.tally ? { tally: engine.tally.report() } : {}),
   };
 }
 
 /** Resolves when nothing is outstanding, or when the drain deadline (measured from the schedule's end) passes. */
-function waitForDrain(
-  outstanding: () => number,
-  setOnIdle: (fn: () => void) => void,
-  drainTimeoutMs: number,
-  scheduleEndMs: number,
-): Promise<void> {
-  if (outstanding() === 0) return Promise.resolve();
+function waitForDrain(engine: Engine, drainTimeoutMs: number, scheduleEndMs: number): Promise<void> {
+  if (engine.outstanding === 0) return Promise.resolve();
   return new Promise((resolve) => {
     const waitMs = Math.max(0, scheduleEndMs + drainTimeoutMs - performance.now());
     const timer = setTimeout(resolve, waitMs);
-    setOnIdle(() => {
+    engine.onIdle = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
   });
 }
 
+interface Lent {
+  request: PreparedRequest;
+  options: Dispatcher.DispatchOptions;
+  release: (bodyText: string | undefined) => void;
+}
+
 interface RequestSource {
-  take(): { request: PreparedRequest; release: (bodyText: string | undefined) => void };
+  take(): Lent;
+}
+
+function dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
+  return {
+    path: request.path,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  };
 }
 
 /** Static scenarios reuse one prepared request; others lend an idle session per arrival (busy or thinking sessions are skipped). */
@@ -186,8 +301,8 @@ function createRequestSource(scenario: Scenario, seed: number): RequestSource {
   if (isStaticScenario(scenario)) {
     const step = scenario.journeys[0]!.steps[0]!;
     const request = prepareRequest(step, { random: Math.random, seq: 0, vars: {} });
-    const release = (): void => undefined;
-    return { take: () => ({ request, release }) };
+    const lent: Lent = { request, options: dispatchOptions(request), release: () => undefined };
+    return { take: () => lent };
   }
   const idle: Session[] = [];
   let created = 0;
@@ -201,7 +316,7 @@ function createRequestSource(scenario: Scenario, seed: number): RequestSource {
         if (thinkMs > 0) setTimeout(() => idle.push(session), thinkMs).unref();
         else idle.push(session);
       };
-      return { request, release };
+      return { request, options: dispatchOptions(request), release };
     },
   };
 }
