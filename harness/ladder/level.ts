@@ -19,6 +19,8 @@ export interface LevelHooks {
   scenario?: Scenario;
   /** Checked before timing besides `scenario`. */
   verify?: Scenario[];
+  /** A response header every phase tallies (Level 4: x-node-id); each PhaseReport then carries `tally`. */
+  tallyHeader?: string;
   /** Judged phases run between the throughput phase and the open phase (Level 3: the enqueue phase). */
   afterThroughput?(session: Session): Promise<PhaseResult[]>;
   /** Runs alongside the open phase (reloads, samples, background jobs); its result comes back as `during`. */
@@ -83,6 +85,7 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
     io: m.io,
     label: m.key,
     series: m.series,
+    tallyHeader: m.tallyHeader,
   };
   let measured: Omit<Measured, 'finished'>;
   let finished: unknown;
