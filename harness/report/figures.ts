@@ -93,15 +93,27 @@ export interface DistributionFigures {
   outside: string[];
   /** p ≥ alpha: the χ² half of the check. */
   even: boolean;
+  /** The header counted (x-node-id), and the responses without it: any fails the check. */
+  header: string;
+  missing: number;
+}
+
+/** One measured phase whose responses the distribution check counted. */
+export interface TalliedPhase {
+  name: string;
+  /** completed + failed: every answer the phase recorded. */
+  responses: number;
+  /** From the engine's tally: responses whose header named a node (null: it kept no tally of the phase)… */
+  counted: number | null;
+  /** …and responses without the header. */
+  missing: number;
 }
 
 /** Level 4: the distribution over the nodes and the efficiency against M × Level 2. */
 export interface ClusterFigures {
   kind: 'cluster';
-  sampleSize: number;
-  sampleConnections: number;
-  sampleFailed: number;
-  sampleMissingHeader: number;
+  /** The level's measured phases (throughput, then latency); their tallies are summed into one check. */
+  phases: TalliedPhase[];
   distribution: DistributionFigures;
   maxDeviationPct: number | null;
   nodes: number;

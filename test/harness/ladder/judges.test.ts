@@ -172,31 +172,72 @@ describe('judgeQueue (Level 3)', () => {
 });
 
 describe('judgeCluster (Level 4)', () => {
-  const sample = (counts: Record<string, number>, failed = 0, missingHeader = 0) => ({ counts, failed, missingHeader });
+  type Counts = Record<string, number>;
+  /** A measured phase as the engine tallies it: every response counted once, `missing` of them without x-node-id. */
+  const phase = (name: string, counts: Counts, missing: number) => {
+    const answered = Object.values(counts).reduce((a, b) => a + b, 0) + missing;
+    return { name, requests: { completed: answered, failed: 0 }, tally: { header: 'x-node-id', counts, missing } };
+  };
+  const measured = (throughput: Counts, latency: Counts, missing = [0, 0]) => [
+    phase('level4 throughput', throughput, missing[0]!),
+    phase('level4 latency', latency, missing[1]!),
+  ];
 
   it.each([
-    ['an even split passes', { a: 500, b: 500 }, true, true, 0],
-    ['3:1 fails both halves', { a: 750, b: 250 }, false, false, 50],
-    ['55:45 is within ±10% but χ² says uneven', { a: 550, b: 450 }, false, false, 10],
-    ['a node that never answered counts as 0', { a: 1000 }, false, false, 100],
-  ])('%s', (_name, counts, passed, even, maxDeviationPct) => {
-    const f = judgeCluster(sample(counts), 1800, 1000, ['a', 'b']);
+    ['an even split passes', { a: 300, b: 300 }, { a: 200, b: 200 }, [0, 0], true, true, 0],
+    [
+      'even in sum though each phase leans (phases are summed)',
+      { a: 330, b: 270 },
+      { a: 170, b: 230 },
+      [0, 0],
+      true,
+      true,
+      0,
+    ],
+    ['3:1 fails both halves', { a: 450, b: 150 }, { a: 300, b: 100 }, [0, 0], false, false, 50],
+    ['55:45 is within ±10% but χ² says uneven', { a: 330, b: 270 }, { a: 220, b: 180 }, [0, 0], false, false, 10],
+    ['a node that never answered counts as 0', { a: 600 }, { a: 400 }, [0, 0], false, false, 100],
+    [
+      'an even split with responses lacking x-node-id fails',
+      { a: 300, b: 300 },
+      { a: 200, b: 199 },
+      [0, 1],
+      false,
+      true,
+      0.1,
+    ],
+  ])('%s', (_name, throughput, latency, missing, passed, even, maxDeviationPct) => {
+    const f = judgeCluster(measured(throughput, latency, missing), 1800, 1000, ['a', 'b']);
     expect(f).toMatchObject({ nodes: 2, maxDeviationPct, efficiencyPct: 90, level2Rps: 1000 });
     expect(f.distribution.even).toBe(even);
+    expect(f.distribution.missing).toBe(missing[0]! + missing[1]!);
     expect(f.verdict).toMatchObject({ name: 'level4 distribution', passed, target: 0.01 });
   });
 
-  it('keeps the sample, per-node counts sorted by node, and no efficiency without Level 2', () => {
-    const f = judgeCluster(sample({ b: 500, a: 500 }, 2, 3), 1800, undefined, undefined);
-    expect(f).toMatchObject({ sampleSize: 1000, sampleConnections: 4, sampleFailed: 2, sampleMissingHeader: 3 });
+  it('sums the phases: per-node counts sorted by node, each phase kept, no efficiency without Level 2', () => {
+    const f = judgeCluster(measured({ b: 300, a: 300 }, { a: 200, b: 200 }, [2, 3]), 1800, undefined, undefined);
+    expect(f.phases).toEqual([
+      { name: 'level4 throughput', responses: 602, counted: 600, missing: 2 },
+      { name: 'level4 latency', responses: 403, counted: 400, missing: 3 },
+    ]);
     expect(f.distribution).toMatchObject({
       perNode: [
         { node: 'a', count: 500 },
         { node: 'b', count: 500 },
       ],
       total: 1000,
+      missing: 5,
+      header: 'x-node-id',
     });
     expect(f).toMatchObject({ level2Rps: null, efficiencyPct: null, efficiencyTargetPct: 70 });
+  });
+
+  it('fails when a measured phase has no tally (the engine did not count the header)', () => {
+    const [throughput, latency] = measured({ a: 300, b: 300 }, { a: 200, b: 200 });
+    const f = judgeCluster([throughput!, { ...latency!, tally: undefined }], 1800, 1000, ['a', 'b']);
+    expect(f.phases[1]).toEqual({ name: 'level4 latency', responses: 400, counted: null, missing: 0 });
+    expect(f.distribution).toMatchObject({ total: 600, even: true });
+    expect(f.verdict.passed).toBe(false);
   });
 });
 

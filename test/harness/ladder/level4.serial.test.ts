@@ -8,6 +8,7 @@ import { trackedCount } from '../../../harness/env/processes.ts';
 import { judgeCluster, workersPerNode } from '../../../harness/ladder/level4.ts';
 import { wordLevel } from '../../../harness/report/words.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
+import type { PhaseReport } from '../../../harness/report/model.ts';
 import { memoryIO } from '../helpers.ts';
 import { isAlive } from '../../support/sut-process.ts';
 import { readRun, SMOKE, startedPids } from './level-helpers.ts';
@@ -19,17 +20,26 @@ beforeEach(() => {
 afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('level 4 judgment', () => {
-  it('an even split passes; 3:1 fails; a node that never answered counts as 0', () => {
-    const even = judgeCluster({ counts: { a: 500, b: 500 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
-    expect(even.verdict.passed).toBe(true);
-    expect(wordLevel(even).checks[0]?.passed).toBe(true);
-    const skewed = judgeCluster({ counts: { a: 750, b: 250 }, missingHeader: 0, failed: 0 }, 100, undefined, [
+  /** One measured phase as the engine tallies it: every response counted, none without x-node-id. */
+  const phase = (name: string, counts: Record<string, number>) => ({
+    name,
+    requests: { completed: Object.values(counts).reduce((a, b) => a + b, 0), failed: 0 },
+    tally: { header: 'x-node-id', counts, missing: 0 },
+  });
+  const judge = (throughput: Record<string, number>, latency: Record<string, number>) =>
+    judgeCluster([phase('level4 throughput', throughput), phase('level4 latency', latency)], 100, undefined, [
       'a',
       'b',
     ]);
+
+  it('an even split passes; 3:1 fails; a node that never answered counts as 0', () => {
+    const even = judge({ a: 300, b: 300 }, { a: 200, b: 200 });
+    expect(even.verdict.passed).toBe(true);
+    expect(wordLevel(even).checks[0]?.passed).toBe(true);
+    const skewed = judge({ a: 450, b: 150 }, { a: 300, b: 100 });
     expect(skewed.verdict.passed).toBe(false);
     expect(wordLevel(skewed).checks[0]?.passed).toBe(false);
-    const missing = judgeCluster({ counts: { a: 1000 }, missingHeader: 0, failed: 0 }, 100, undefined, ['a', 'b']);
+    const missing = judge({ a: 600 }, { a: 400 });
     expect(missing.verdict.passed).toBe(false);
     expect(missing.distribution.perNode).toEqual([
       { node: 'a', count: 1000 },
@@ -61,6 +71,25 @@ describe('loadlab level4', () => {
     expect(checks['level2 reload'].detail).toMatch(/^2\/2 rolling reloads \(SIGHUP\) finished .*2 inside the/);
     expect(checks['level4 distribution'], kpi).toMatchObject({ passed: true });
     expect(checks['level4 distribution'].detail).toMatch(/node-1 \d+ .*node-2 \d+/);
+    // The distribution is counted from the measured phases' own responses: every answer of the throughput and
+    // latency phases carries x-node-id, the tallies add up to those answers exactly, and the check's total is
+    // their sum (no requests of its own).
+    const measured = run.phases.filter(
+      (p: PhaseReport) => p.name === 'level4 throughput' || p.name === 'level4 latency',
+    );
+    expect(measured.map((p: PhaseReport) => p.name)).toEqual(['level4 throughput', 'level4 latency']);
+    let counted = 0;
+    for (const p of measured as PhaseReport[]) {
+      const answered = p.requests.completed + p.requests.failed;
+      expect(p.tally, p.name).toMatchObject({ header: 'x-node-id', missing: 0 });
+      const tallied = Object.values(p.tally!.counts).reduce((a, b) => a + b, 0);
+      expect(Object.keys(p.tally!.counts).sort(), p.name).toEqual(['node-1', 'node-2']);
+      expect(tallied + p.tally!.missing, p.name).toBe(answered);
+      expect(answered, p.name).toBeGreaterThan(0);
+      counted += tallied;
+    }
+    expect(checks['level4 distribution'].detail).toContain(` of ${counted}; χ²`);
+    expect(kpi).toContain(`from the benchmark's own ${counted} responses`);
     expect(code).toBe(0);
     const efficiency = run.kpi.rows.find((r: { metric: string }) => r.metric === 'Efficiency vs M × Level 2');
     expect(typeof efficiency.cells.level4.value).toBe('number');

@@ -7,6 +7,20 @@ import { judgeCluster } from '../../../harness/ladder/level4.ts';
 import { checkDistribution } from '../../../harness/stats/distribution.ts';
 import { QUEUE, RELOAD } from './figure-fixtures.ts';
 
+/** Level 4's measured phases as the engine tallies them; `split[i]` goes to phase i, `missing[i]` lacked x-node-id. */
+function measured(split: Record<string, number>[], missing: number[] = []) {
+  return split.map((counts, i) => {
+    const lacking = missing[i] ?? 0;
+    const answered = Object.values(counts).reduce((a, b) => a + b, 0) + lacking;
+    const name = ['level4 throughput', 'level4 latency'][i] ?? `phase ${i}`;
+    return {
+      name,
+      requests: { completed: answered, failed: 0 },
+      tally: { header: 'x-node-id', counts, missing: lacking },
+    };
+  });
+}
+
 describe('levels in words', () => {
   it('Level 0 has no judge and gets no words; only Level 3 adds to its deployment', () => {
     expect(wordLevel(undefined)).toEqual({ extras: [], checks: [], notes: [] });
@@ -162,16 +176,27 @@ describe('levels in words', () => {
     expect(w.notes[0]).toContain('until the backlog was last sampled (it never drained)');
   });
 
-  it('Level 4: distribution and efficiency rows, the check, the sample and efficiency notes', () => {
+  it('Level 4: distribution and efficiency rows, the check, the source and efficiency notes', () => {
     const w = wordLevel(
-      judgeCluster({ counts: { 'node-1': 560, 'node-2': 440 }, failed: 1, missingHeader: 2 }, 1800, 1000, undefined),
+      judgeCluster(
+        measured(
+          [
+            { 'node-1': 360, 'node-2': 290 },
+            { 'node-1': 200, 'node-2': 150 },
+          ],
+          [1, 2],
+        ),
+        1800,
+        1000,
+        undefined,
+      ),
     );
     expect(w.extras).toMatchInlineSnapshot(`
       [
         {
           "metric": "Distribution: χ² p-value",
           "status": "fail",
-          "target": "≥ 0.01",
+          "target": "≥ 0.01, from the benchmark's own 1003 responses",
           "unit": "",
           "value": 0.0001,
         },
@@ -197,7 +222,7 @@ describe('levels in words', () => {
     expect(w.checks).toMatchInlineSnapshot(`
       [
         {
-          "detail": "node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2",
+          "detail": "node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2; 3 responses carried no x-node-id",
           "name": "level4 distribution",
           "passed": false,
           "target": "p ≥ 0.01; each node 50% ± 10% (relative)",
@@ -207,7 +232,7 @@ describe('levels in words', () => {
     `);
     expect(w.notes).toMatchInlineSnapshot(`
       [
-        "Level 4: distribution from the x-node-id of 1000 GET /health requests (4 connections) sent through the balancer during the open phase; 1 failed, 2 without x-node-id: node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2.",
+        "Level 4: distribution from the benchmark's own 1003 responses: the x-node-id of each in level4 throughput (651) and level4 latency (352), summed into one test: node-1 560 (56%), node-2 440 (44%) of 1000; χ² 14.40 (df 1), p 1.5e-4 < 0.01: the split is not even; outside 50% ± 10%: node-1, node-2; 3 responses carried no x-node-id.",
         "Level 4 efficiency = Level 4 throughput ÷ (2 nodes × Level 2 throughput 1000 req/s); the nodes share this machine's cores with the balancer, PostgreSQL and the generator.",
       ]
     `);
@@ -215,7 +240,10 @@ describe('levels in words', () => {
 
   it('Level 4 without Level 2: the efficiency row is a warning and the note says why', () => {
     const f: ClusterFigures = judgeCluster(
-      { counts: { a: 500, b: 500 }, failed: 0, missingHeader: 0 },
+      measured([
+        { a: 300, b: 300 },
+        { a: 200, b: 200 },
+      ]),
       1800,
       undefined,
       undefined,
@@ -231,19 +259,54 @@ describe('levels in words', () => {
     expect(w.notes[1]).toBe('Level 4: no Level 2 run in this invocation, so no efficiency.');
   });
 
-  // The distribution check's own wording (stats/distribution.ts, used by the balancer tests) and the report's agree.
-  it.each([
-    [{ a: 500, b: 500 }, ['a', 'b']],
-    [{ n2: 100, n1: 300 }, undefined],
-    [{ a: 560, b: 440, c: 500 }, undefined],
-    [{ a: 5000, b: 4000 }, undefined],
-    [{ n1: 200 }, ['n1', 'n2']],
-    [{ n1: 10 }, undefined],
-    [{}, undefined],
-  ])('distribution %j words like checkDistribution', (counts, expectedNodes) => {
-    const f = judgeCluster({ counts, failed: 0, missingHeader: 0 }, 1, undefined, expectedNodes);
-    const check = checkDistribution(counts, expectedNodes ? { expectedNodes } : {});
-    expect(distributionDetail(f.distribution)).toBe(check.detail);
-    expect(distributionTarget(f.distribution)).toBe(check.target);
+  it('Level 4: a phase without a tally fails the check and says so; a tally short of the answers is shown', () => {
+    const [throughput, latency] = measured([
+      { a: 300, b: 300 },
+      { a: 200, b: 200 },
+    ]);
+    const w = wordLevel(
+      judgeCluster(
+        [
+          { ...throughput!, requests: { completed: 600, failed: 2 } },
+          { ...latency!, tally: undefined },
+        ],
+        1800,
+        1000,
+        ['a', 'b'],
+      ),
+    );
+    expect(w.checks[0]).toMatchObject({
+      passed: false,
+      detail:
+        'no x-node-id tally from level4 latency (the engine kept none); a 300 (50%), b 300 (50%) of 600; χ² 0.00 (df 1), p 1.000',
+    });
+    expect(w.extras[0]?.target).toBe("≥ 0.01, from the benchmark's own 600 responses");
+    expect(w.notes[0]).toContain(
+      "the benchmark's own 600 responses: the x-node-id of each in level4 throughput (600 of 602 answered) and " +
+        'level4 latency (not tallied, 400 answered), summed into one test',
+    );
   });
+
+  // The distribution check's own wording (stats/distribution.ts, used by the balancer tests) and the report's agree.
+  it.each<[Record<string, number>, string[] | undefined, number]>([
+    [{ a: 500, b: 500 }, ['a', 'b'], 0],
+    [{ a: 500, b: 500 }, ['a', 'b'], 3],
+    [{ n2: 100, n1: 300 }, undefined, 0],
+    [{ a: 560, b: 440, c: 500 }, undefined, 0],
+    [{ a: 5000, b: 4000 }, undefined, 7],
+    [{ n1: 200 }, ['n1', 'n2'], 0],
+    [{ n1: 10 }, undefined, 0],
+    [{ n1: 10 }, undefined, 4],
+    [{ n1: 10, n2: 10 }, undefined, 1],
+    [{}, undefined, 0],
+    [{}, undefined, 9],
+  ])(
+    'distribution %j (expected %j, %i without x-node-id) words like checkDistribution',
+    (counts, expectedNodes, missing) => {
+      const f = judgeCluster(measured([counts], [missing]), 1, undefined, expectedNodes);
+      const check = checkDistribution(counts, { missing, ...(expectedNodes ? { expectedNodes } : {}) });
+      expect(distributionDetail(f.distribution)).toBe(check.detail);
+      expect(distributionTarget(f.distribution)).toBe(check.target);
+    },
+  );
 });
