@@ -56,13 +56,13 @@ export async function runEngineBench(o: EngineOptions, io: CommandIO): Promise<E
       io.stderr.write(`bench engine: target ${target.name} at ${target.url}\n`);
       const series: SeriesRow[] = [];
       const scenario = createAdHocScenario({ path: '/' });
-      const sutPids = [target.pid]; // the monitor samples the target's CPU and RSS
+      const processes = [{ name: 'target', pid: target.pid, group: 'sut' }]; // the monitor samples the target's CPU and RSS
       const options = {
         target: target.url,
         scenario,
         timeoutMs: TIMEOUT_MS,
         seed: 1,
-        sutPids,
+        processes,
         io,
         label: 'bench engine',
         series,

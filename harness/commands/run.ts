@@ -5,6 +5,7 @@ import { EXIT, type ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import { describePlan, planPhases } from '../run/plan.ts';
 import { withSession } from '../run/session.ts';
+import type { ProcessRoot } from '../monitor/processes.ts';
 import { finishRun } from '../run/finish.ts';
 import { aggregatePhases } from '../run/aggregate.ts';
 import { judgeRunKpis, judgeThresholds } from '../run/judge.ts';
@@ -24,11 +25,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCod
     return EXIT.passed;
   }
   const startedAt = new Date();
-  const { phases, series } = await withSession({ ...config, io }, async (session) => {
-    const results: PhaseResult[] = [];
-    for (const phase of plan) results.push(await session.runPhase(phase));
-    return { phases: results, series: session.series };
-  });
+  const { phases, series } = await withSession(
+    { ...config, processes: sutRoots(config.sutPids), io },
+    async (session) => {
+      const results: PhaseResult[] = [];
+      for (const phase of plan) results.push(await session.runPhase(phase));
+      return { phases: results, series: session.series };
+    },
+  );
   const view = aggregatePhases(phases);
   const checks = judgeThresholds(config.thresholds, view);
   const kpiRows = judgeRunKpis(view, config.thresholds, checks);
@@ -47,4 +51,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCod
     io,
   );
   return finished.exitCode;
+}
+
+/** --sut-pid: each named "sut" (or "sut:<pid>" when several), its descendants each with their own series. */
+function sutRoots(pids: number[]): ProcessRoot[] {
+  return pids.map((pid) => ({
+    name: pids.length > 1 ? `sut:${pid}` : 'sut',
+    pid,
+    group: 'sut',
+    children: 'sut-child',
+  }));
 }

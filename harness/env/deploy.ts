@@ -2,12 +2,16 @@
 import { startServices } from './services.ts';
 import { startSut, type SutHandle } from './sut.ts';
 import { startLoadBalancer } from './lb.ts';
+import type { ProcessRoot } from '../monitor/processes.ts';
 
 /** Where a level sends its load: a deployment loadlab started, or one given with --target. */
 export interface Deployment {
   url: string;
-  /** Pids whose process trees the monitor samples (empty for --target). */
-  sutPids: number[];
+  /** The processes the monitor samples by pid; one without a pid was not started by loadlab (not sampled). */
+  processes: ProcessRoot[];
+  /** What the monitor probes each second on a deployment loadlab started (a single node's own /metrics). */
+  metricsUrl?: string;
+  readyUrl?: string;
   /** e.g. "1 worker, cache on" or "--target http://…". */
   description: string;
 }
@@ -63,11 +67,19 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
     stops.push(() => sut.stop());
   }
   const where = `${services.redisUrl ? 'Redis, ' : ''}${s.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL'}`;
+  const serviceRoots: ProcessRoot[] = [
+    { name: 'postgres', ...(services.postgresPid !== undefined ? { pid: services.postgresPid } : {}) },
+    ...(spec.needRedis && services.redisUrl
+      ? [{ name: 'redis', ...(services.redisPid !== undefined ? { pid: services.redisPid } : {}) }]
+      : []),
+  ];
   const cache = (env as Record<string, string>).CACHE === 'off' ? 'cache off' : 'cache on';
   if (nodes === 1) {
     return {
       url: suts[0]!.url,
-      sutPids: [suts[0]!.pid],
+      processes: [sutRoot(suts[0]!.pid, 'sut-primary'), ...serviceRoots],
+      metricsUrl: `${suts[0]!.url}/metrics`,
+      readyUrl: `${suts[0]!.url}/ready`,
       suts,
       redisUrl: services.redisUrl,
       description: `${spec.workers} worker(s), ${cache}, ${where}`,
@@ -78,7 +90,13 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
   stops.push(() => lb.stop());
   return {
     url: lb.url,
-    sutPids: [...suts.map((sut) => sut.pid), lb.pid],
+    processes: [
+      ...suts.map((sut) => sutRoot(sut.pid, `sut-primary:${sut.nodeId}`)),
+      { name: lb.kind, pid: lb.pid, group: 'lb', children: `${lb.kind}-worker` },
+      ...serviceRoots,
+    ],
+    // Each node has its own /metrics; through the balancer a scrape would reach one node or another.
+    readyUrl: `${lb.url}/ready`,
     suts,
     redisUrl: services.redisUrl,
     description: `${nodes} nodes × ${spec.workers} worker(s) behind ${lb.kind}, ${cache}, ${where}`,
@@ -86,10 +104,21 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
   };
 }
 
+/** A SUT node's primary; each cluster worker has its own series, sut-worker:<pid>. */
+function sutRoot(pid: number, name: string): ProcessRoot {
+  return { name, pid, group: 'sut', children: 'sut-worker' };
+}
+
+/** " (sut-primary 4242, postgres 4100)" for the start-up line; empty when loadlab started nothing. */
+export function describePids(dep: Pick<Deployment, 'processes'>): string {
+  const started = dep.processes.flatMap((p) => (p.pid === undefined ? [] : [`${p.name} ${p.pid}`]));
+  return started.length ? ` (${started.join(', ')})` : '';
+}
+
 function useTarget(target: string): StartedDeployment {
   return {
     url: target,
-    sutPids: [],
+    processes: [{ name: 'sut' }],
     suts: [],
     description: `--target ${target} (not started by loadlab)`,
     stop: async () => undefined,

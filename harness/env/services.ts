@@ -19,6 +19,9 @@ export interface StartServicesOptions {
 export interface Services {
   databaseUrl: string;
   redisUrl?: string;
+  /** The PostgreSQL and Redis servers' pids when this started them (unset: external, or no Redis). */
+  postgresPid?: number;
+  redisPid?: number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export async function startServices(opts: StartServicesOptions): Promise<Service
   const services: Services = {
     databaseUrl: postgres.url,
     redisUrl: redis?.url ?? (opts.needRedis ? undefined : opts.redisUrl),
+    ...(postgres.embedded && postgres.pid !== undefined ? { postgresPid: postgres.pid } : {}),
+    ...(redis?.embedded && redis.pid !== undefined ? { redisPid: redis.pid } : {}),
     stop: () => (stopping ??= stopBoth().finally(() => untrack(services))),
   };
   return track(services);

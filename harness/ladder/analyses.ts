@@ -10,7 +10,7 @@ import type { PhaseResult } from '../engine/phase-result.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { AnalysisFigures } from '../report/figures.ts';
-import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
+import { describePids, startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
 import { createCachedRead, createStandardMix } from '../scenario/standard-mix.ts';
 import {
@@ -47,15 +47,15 @@ function withDeployment<T>(
 ): Promise<T> {
   return withCleanup(async () => {
     const dep = await startDeployment(s, spec);
-    io.stderr.write(
-      `${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`,
-    );
+    io.stderr.write(`${dep.description} at ${dep.url}${describePids(dep)}\n`);
     const options = {
       target: dep.url,
       scenario,
       timeoutMs: s.timeoutMs,
       seed: s.seed,
-      sutPids: dep.sutPids,
+      processes: dep.processes,
+      metricsUrl: dep.metricsUrl,
+      readyUrl: dep.readyUrl,
       io,
       series,
     };

@@ -4,7 +4,7 @@ import { ChaosError } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow } from '../report/model.ts';
 import type { LevelFigures } from '../report/figures.ts';
-import { startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
+import { describePids, startDeployment, type DeploySpec, type StartedDeployment } from '../env/deploy.ts';
 import { measureLevel, type LevelHooks, type LevelRun, type Measured } from './level.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
 import type { QueueDepth } from './queue.ts';
@@ -37,9 +37,7 @@ export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelConte
   return withCleanup(async () => {
     ctx.io.stderr.write(`${def.key}: starting ${s.target ? `against ${s.target}` : 'its deployment'}…\n`);
     const dep = await startDeployment(s, def.deploy(s));
-    ctx.io.stderr.write(
-      `${def.key}: ${dep.description} at ${dep.url}${dep.sutPids.length ? ` (pids ${dep.sutPids.join(', ')})` : ''}\n`,
-    );
+    ctx.io.stderr.write(`${def.key}: ${dep.description} at ${dep.url}${describePids(dep)}\n`);
     if (s.chaos === 'fail')
       throw new ChaosError(`${def.key}: --chaos fail: failing on purpose after the deployment started`);
     const hooks = def.prepare ? await def.prepare(dep, s, ctx) : {};

@@ -77,7 +77,13 @@ export function buildLadderReport(i: LadderReportInputs): LadderReport {
     config: describeSettings(i.settings),
     renderKpiMarkdown(run) {
       const ladder = i.tableColumns === LEVEL_COLUMNS;
-      const method = describeMethod({ environment: run.environment, settings: i.settings, runs: i.methodRuns, ladder });
+      const method = describeMethod({
+        environment: run.environment,
+        settings: i.settings,
+        runs: i.methodRuns,
+        ladder,
+        phases: run.phases,
+      });
       const table = renderKpiTable(kpiRows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
       return `# loadlab ${run.kind} ${run.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${table}\n`;
     },

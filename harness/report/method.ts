@@ -1,5 +1,5 @@
 // The method line under the KPI table: machine, cores, Node, phase lengths, connections and rates (pure).
-import type { Environment } from './model.ts';
+import type { Environment, PhaseReport } from './model.ts';
 
 /** The phase plan the method line describes (the ladder's settings satisfy it). */
 export interface MethodSettings {
@@ -21,6 +21,8 @@ export interface MethodInputs {
   runs: string[];
   /** Levels share one phase plan; the other benches describe their phases in `runs`. */
   ladder: boolean;
+  /** The run's phases, for the monitor's own cost (their `monitor` figures). */
+  phases?: Pick<PhaseReport, 'monitor'>[];
 }
 
 export function describeMethod(m: MethodInputs): string {
@@ -36,5 +38,27 @@ export function describeMethod(m: MethodInputs): string {
     ? '--quick: short phases for smoke runs, figures are indicative only'
     : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';
   const plan = m.ladder ? `each level: ${phases}; ${stability}` : `${s.warmupSec}s warm-up first; ${stability}`;
-  return [`${where}; Node ${e.node}, ${e.os}`, plan, ...m.runs].join('. ') + '.';
+  const monitor = describeMonitorCost(m.phases ?? []);
+  return [`${where}; Node ${e.node}, ${e.os}`, plan, ...m.runs, ...(monitor ? [monitor] : [])].join('. ') + '.';
+}
+
+/**
+ * The monitor's own cost over the phases (pure), e.g. "monitor: 0.4 ms per sample on the generator's main thread,
+ * 9 processes and 12 generator threads read each second; postgres not sampled (external)"; undefined without samples.
+ */
+export function describeMonitorCost(phases: Pick<PhaseReport, 'monitor'>[]): string | undefined {
+  const costs = phases.flatMap((p) => (p.monitor ? [p.monitor] : []));
+  const samples = costs.reduce((n, c) => n + c.samples, 0);
+  if (samples === 0) return undefined;
+  const ms = costs.reduce((sum, c) => sum + c.msPerSample * c.samples, 0) / samples;
+  const processes = Math.round(Math.max(...costs.map((c) => c.processes)));
+  const threads = Math.round(Math.max(...costs.map((c) => c.threads)));
+  const read = `${processes} process${processes === 1 ? '' : 'es'}${threads ? ` and ${threads} generator threads` : ''}`;
+  const notSampled = [...new Set(costs.flatMap((c) => c.notSampled ?? []))];
+  const external = notSampled.length ? `; ${notSampled.join(', ')} not sampled (external)` : '';
+  return `monitor: ${formatMs(ms)} ms per sample on the generator's main thread, ${read} read each second${external}`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10 ? String(Math.round(ms)) : ms >= 0.1 ? ms.toFixed(1) : ms.toFixed(2);
 }

@@ -98,8 +98,50 @@ export interface PhaseReport {
   saturationReason?: string;
   generator: GeneratorReport;
   sut?: { cpuPctMax: number; rssMbMax: number };
+  /** Each sampled process (by pid) and generator thread over the phase: the monitor's per-pid series summarised. */
+  processes?: ProcessReport[];
+  /** The machine's busy share of all its cores (/proc/stat), 0–100, over the phase's samples. */
+  machineCpuPctMean?: number;
+  machineCpuPctMax?: number;
+  /** What the monitor's own sampling cost during the phase. */
+  monitor?: MonitorCost;
   latencyMs: LatencySummaryMs;
   endpoints: EndpointReport[];
+}
+
+/**
+ * One process over a phase, from the samples that had its figures: a worker replaced mid-phase has its own entry
+ * for the part of the phase it lived. CPU% is of one core (a busy process on two cores shows 200).
+ */
+export interface ProcessReport {
+  /** e.g. "sut-primary", "sut-worker:4242", "postgres" (with its backends), "nginx", "generator-main". */
+  name: string;
+  /** What its figures are summed into: "sut", "postgres", "redis", "lb", "generator". */
+  group?: string;
+  /** The process's pid (a thread's id for a thread). */
+  pid?: number;
+  cpuPctMean: number;
+  cpuPctMax: number;
+  /** Absent for a thread (threads share their process's memory). */
+  rssMbMax?: number;
+  /** One of the generator's threads; only threads that used CPU in the phase are listed. */
+  thread?: boolean;
+}
+
+/** The monitor's own cost in one phase (the method line quotes it). */
+export interface MonitorCost {
+  samples: number;
+  /**
+   * Milliseconds per sample the generator's main thread spent reading /proc and parsing /metrics (synchronous work,
+   * so time its event loop could not send): an upper bound, the smaller of wall and process CPU time over that code.
+   * The probes' HTTP runs asynchronously and is not in it.
+   */
+  msPerSample: number;
+  /** Processes and generator threads read per sample (means). */
+  processes: number;
+  threads: number;
+  /** Named processes loadlab did not start, so not sampled (e.g. "postgres" behind DATABASE_URL). */
+  notSampled?: string[];
 }
 
 export interface CheckReport {
@@ -152,10 +194,46 @@ export interface RunJson {
 export interface MonitorSample {
   generatorCpuPct: number;
   eventLoopP99Ms: number;
+  /** The "sut" group's sums of its processes' per-pid figures (so never negative, even when workers are replaced). */
   sutCpuPct?: number;
   sutRssMb?: number;
   readyStatus?: number | 'down';
   metricsOk?: boolean;
+  /** The machine's busy share of all its cores since the previous sample (/proc/stat), 0–100. */
+  machineCpuPct?: number;
+  /** Every process sampled, by pid, and the generator's threads. */
+  processes?: ProcessSample[];
+  /** Per group ("sut", "postgres", "redis", "lb", "generator"): sums of its processes' figures. */
+  groups?: Record<string, { cpuPct?: number; rssMb?: number }>;
+  /** From the SUT's /metrics, absent when it does not expose them: the workers' mean event-loop p99 (less the 10 ms sampling interval). */
+  sutEventLoopP99Ms?: number;
+  /** From /metrics: requests being served, pool connections open, idle and waited for (summed over workers). */
+  sutInFlight?: number;
+  dbPoolTotal?: number;
+  dbPoolIdle?: number;
+  dbPoolWaiting?: number;
+  /** From /metrics: cache hits among cache reads since the previous scrape, %; absent when it cannot be compared. */
+  cacheHitPct?: number;
+  /** From /metrics: jobs in the queue by state. */
+  queueWaiting?: number;
+  queueActive?: number;
+  queueDelayed?: number;
+  /** Main-thread milliseconds this sample spent reading /proc and parsing /metrics (MonitorCost.msPerSample). */
+  monitorMs?: number;
+}
+
+/** One process (or one of the generator's threads) in one monitor sample. */
+export interface ProcessSample {
+  /** e.g. "sut-primary", "sut-worker:4242", "postgres", "nginx-worker:4300", "generator", "generator-thread:4250". */
+  name: string;
+  group: string;
+  /** The pid (a thread's id for a thread). */
+  pid: number;
+  /** Share of one core since the previous reading of this same process (pid and start time); absent on its first. */
+  cpuPct?: number;
+  rssMb?: number;
+  /** One of the generator's threads: in no group sum (the "generator" process figure has them all). */
+  thread?: boolean;
 }
 
 /** What happened in one window (normally one second), read and cleared by the progress/series ticker. */

@@ -5,7 +5,7 @@ import type { CommandIO } from '../io.ts';
 import { engineFor, type Phase } from '../engine/engine.ts';
 import { summarizePhase, type PhaseResult } from '../engine/phase-result.ts';
 import { Recorder } from '../engine/recorder.ts';
-import { Monitor } from '../monitor/monitor.ts';
+import { Monitor, type ProcessRoot } from '../monitor/monitor.ts';
 import type { SeriesRow } from '../report/model.ts';
 import { createProgress, type Progress } from '../report/progress.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -20,8 +20,8 @@ export interface SessionOptions {
   timeoutMs: number;
   lateThresholdMs?: number;
   seed: number;
-  /** Process trees the monitor samples (CPU, RSS): the SUT's, the load balancer's. */
-  sutPids?: number[];
+  /** Named processes the monitor samples by pid with their descendants (the SUT, services, load balancer). */
+  processes?: ProcessRoot[];
   metricsUrl?: string;
   readyUrl?: string;
   io: CommandIO;
@@ -50,7 +50,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     verified.push(...(await verifyScenario(o.target, scenario, o.timeoutMs)));
   const prefix = o.label ? `${o.label}: ` : '';
   o.io.stderr.write(`${prefix}verified ${verified.map((v) => `${v.name} → ${v.status}`).join(', ')}\n`);
-  const monitor = new Monitor({ sutPids: o.sutPids, metricsUrl: o.metricsUrl, readyUrl: o.readyUrl });
+  const monitor = new Monitor({ processes: o.processes, metricsUrl: o.metricsUrl, readyUrl: o.readyUrl });
   const progress = createProgress(o.io.stderr);
   const series = o.series ?? [];
   return {
@@ -113,8 +113,8 @@ async function runPhase(
     };
     const run = await engineFor(phase.model).run(phase, ctx);
     await ticking;
-    const { generator, sut } = monitor.endPhase();
-    return summarizePhase({
+    const { generator, sut, resources } = monitor.endPhase();
+    const result = summarizePhase({
       phase,
       recorder,
       elapsedSec: run.elapsedSec,
@@ -124,6 +124,7 @@ async function runPhase(
       generator,
       sut,
     });
+    return { ...result, report: { ...result.report, ...resources } };
   } finally {
     clearInterval(timer);
     progress.done();
