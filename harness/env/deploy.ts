@@ -109,10 +109,10 @@ function sutRoot(pid: number, name: string): ProcessRoot {
   return { name, pid, group: 'sut', children: 'sut-worker' };
 }
 
-/** " (sut-primary 4242, postgres 4100)" for the start-up line; empty when loadlab started nothing. */
+/** " (pids 4242, 4100)" for the start-up line: every process loadlab started here; empty when it started none. */
 export function describePids(dep: Pick<Deployment, 'processes'>): string {
-  const started = dep.processes.flatMap((p) => (p.pid === undefined ? [] : [`${p.name} ${p.pid}`]));
-  return started.length ? ` (${started.join(', ')})` : '';
+  const started = dep.processes.flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+  return started.length ? ` (pids ${started.join(', ')})` : '';
 }
 
 function useTarget(target: string): StartedDeployment {
