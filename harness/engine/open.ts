@@ -64,6 +64,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
  * turns the event loop (setImmediate, which still serves I/O) until it is due. Costs CPU only in that window.
  */
 const SPIN_WINDOW_MS = 1.5;
+/** A generator that fell behind sends at most this many before it lets the event loop read responses. */
+const MAX_SENDS_PER_TURN = 256;
 /** A loop turn shorter than this did nothing but spin (no I/O callback ran in it): counted as idle. */
 const IDLE_TURN_MS = 0.05;
 
@@ -226,16 +228,20 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
       // A spin turn that came straight back (nothing else ran in between) was idle, not work.
       if (lastSpinAt !== undefined && now - lastSpinAt < IDLE_TURN_MS) spinIdleMs += now - lastSpinAt;
       lastSpinAt = undefined;
+      let batch = 0;
       while (index < schedule.count) {
         const due = startedAt + schedule.intendedMs(index);
         if (due > now) break;
         send(due, now);
         index += share.count;
         now = performance.now();
+        if (++batch >= MAX_SENDS_PER_TURN) break;
       }
       if (index >= schedule.count) return resolve();
       const waitMs = startedAt + schedule.intendedMs(index) - now;
-      if (waitMs > SPIN_WINDOW_MS) {
+      if (batch >= MAX_SENDS_PER_TURN) {
+        setImmediate(tick); // behind schedule: let responses in before sending the rest (they count as late)
+      } else if (waitMs > SPIN_WINDOW_MS) {
         setTimeout(tick, waitMs - SPIN_WINDOW_MS);
       } else {
         lastSpinAt = performance.now();
