@@ -25,12 +25,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCod
     return EXIT.passed;
   }
   const startedAt = new Date();
-  const { phases, series } = await withSession(
+  const { phases, series, side } = await withSession(
     { ...config, processes: sutRoots(config.sutPids), io },
     async (session) => {
       const results: PhaseResult[] = [];
       for (const phase of plan) results.push(await session.runPhase(phase));
-      return { phases: results, series: session.series };
+      return { phases: results, series: session.series, side: session.sideRequests() };
     },
   );
   const view = aggregatePhases(phases);
@@ -45,6 +45,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<ExitCod
       checks,
       kpiRows,
       series,
+      ...side,
       outDir: config.outDir,
       json: config.json,
     },

@@ -1,0 +1,120 @@
+// Complete accounting: what `loadlab run` reports sending — every phase's sent, the verification calls (also a login
+// called again only to feed a capture), the monitor's same-origin /ready and /metrics probes — equals exactly what
+// the server counted. The server here counts every request it parses.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../../harness/cli.ts';
+import type { RunJson } from '../../../harness/report/model.ts';
+import { validateRunJson } from '../../../harness/report/validate.ts';
+import { memoryIO, startServer, type TestServer } from '../helpers.ts';
+
+let server: TestServer | undefined;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'loadlab-test-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A tiny API: /ready, /metrics, a login that hands out a token, and records that carry the id asked for. */
+function handler(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  req.on('end', () => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/metrics') {
+      res.setHeader('content-type', 'text/plain');
+      res.end('# TYPE up gauge\nup 1\n');
+      return;
+    }
+    res.setHeader('content-type', 'application/json');
+    if (path === '/ready') res.end('{"ready":true}');
+    else if (path === '/login') res.end('{"token":"t1"}');
+    else res.end(JSON.stringify({ id: Number(/(\d+)$/.exec(path)?.[1] ?? 0), name: 'x' }));
+  });
+}
+
+describe('loadlab run: complete accounting', () => {
+  it('phases sent + verification + probes = what the server counted, exactly (a closed and an open phase)', async () => {
+    server = await startServer(handler);
+    const scenarioFile = join(dir, 'scenario.json');
+    const login = { name: 'POST /login', method: 'POST', path: '/login', body: {}, capture: { token: 'token' } };
+    const auth = { authorization: 'Bearer {var:token}' };
+    writeFileSync(
+      scenarioFile,
+      JSON.stringify({
+        journeys: [
+          { name: 'user', steps: [login, { name: 'GET /users/:id', path: '/users/{randomInt:1:9}', headers: auth }] },
+          { name: 'team', steps: [login, { name: 'GET /teams/:id', path: '/teams/{randomInt:1:9}', headers: auth }] },
+        ],
+        stages: [
+          { name: 'capacity', duration: '1500ms', connections: 2 },
+          { name: 'latency', duration: '2s', rate: 40 },
+        ],
+      }),
+    );
+    const io = memoryIO();
+    // Two generator threads: each thread's sends are counted and merged too.
+    const argv = ['run', '--target', server.url, '--scenario', scenarioFile, '--generator-threads', '2', '--out', dir];
+    const probes = ['--ready-url', `${server.url}/ready`, '--metrics-url', `${server.url}/metrics`];
+    const code = await main([...argv, ...probes, '--json'], io);
+    expect(io.err()).toContain('PASSED');
+    expect(code).toBe(0);
+    const run = JSON.parse(io.out()) as RunJson;
+    expect(validateRunJson(run)).toEqual([]);
+    expect(run.phases.map((p) => [p.model, p.generator.threads])).toEqual([
+      ['closed', 2],
+      ['open', 2],
+    ]);
+    expect(run.config).toMatchObject({ generatorThreads: 2, arrivals: 'uniform', checkSample: 0.01 });
+
+    // Two journeys of two steps each: the second login is called only to feed its journey's capture, and counts.
+    expect(run.verification).toEqual({ requests: 4, byStatus: { '200': 4 }, byError: {} });
+    expect(run.probes!.requests).toBeGreaterThan(0);
+    expect(run.probes!.byStatus).toEqual({ '200': run.probes!.requests });
+    const sent = run.phases.reduce((sum, p) => sum + p.requests.sent, 0);
+    expect(sent + run.verification!.requests + run.probes!.requests).toBe(server.received());
+    expect(io.err()).toContain(
+      `requests to the target: ${sent} in phases + 4 verification + ${run.probes!.requests} monitor probes = ${server.received()}`,
+    );
+  });
+
+  it('leaves the probes out when they go to another server (that server counts them, the target does not)', async () => {
+    server = await startServer(handler);
+    const monitorServer = await startServer(handler);
+    try {
+      const io = memoryIO();
+      const code = await main(
+        [
+          'run',
+          '--target',
+          server.url,
+          '--path',
+          '/users/7',
+          '--rate',
+          '20',
+          '--duration',
+          '1500ms',
+          '--ready-url',
+          `${monitorServer.url}/ready`,
+          '--out',
+          dir,
+          '--json',
+        ],
+        io,
+      );
+      expect(code).toBe(0);
+      const run = JSON.parse(io.out()) as RunJson;
+      expect(run.probes).toBeUndefined();
+      expect(monitorServer.received()).toBeGreaterThan(0);
+      expect(run.phases[0]!.requests.sent + run.verification!.requests).toBe(server.received());
+    } finally {
+      await monitorServer.close();
+    }
+  });
+});
