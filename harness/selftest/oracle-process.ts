@@ -2,11 +2,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../errors.ts';
-import type { Oracle, OracleTiming } from './oracle.ts';
+import type { Oracle, OracleHeld, OracleTiming } from './oracle.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./oracle-main.ts', import.meta.url));
 
-type Reply = { type: 'ready'; port: number } | { type: 'count'; id: number; count: number };
+type Reply =
+  | { type: 'ready'; port: number }
+  | { type: 'count'; id: number; count: number }
+  | { type: 'held'; id: number; held: OracleHeld };
 
 export async function spawnOracle(timing: OracleTiming): Promise<Oracle> {
   const child = fork(CHILD_ENTRY, [JSON.stringify(timing)], {
@@ -15,17 +18,17 @@ export async function spawnOracle(timing: OracleTiming): Promise<Oracle> {
   });
   const port = await waitReady(child);
   let nextId = 0;
-  const count = (): Promise<number> =>
+  const ask = <T extends Exclude<Reply, { type: 'ready' }>>(type: T['type']): Promise<T> =>
     new Promise((resolve) => {
       const id = nextId++;
       const onMessage = (msg: Reply): void => {
-        if (msg.type === 'count' && msg.id === id) {
+        if (msg.type === type && msg.id === id) {
           child.off('message', onMessage);
-          resolve(msg.count);
+          resolve(msg as T);
         }
       };
       child.on('message', onMessage);
-      child.send({ type: 'count', id });
+      child.send({ type, id });
     });
   const close = (): Promise<void> =>
     new Promise((resolve) => {
@@ -33,7 +36,13 @@ export async function spawnOracle(timing: OracleTiming): Promise<Oracle> {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { url: `http://127.0.0.1:${port}`, port, count, close };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    count: async () => (await ask<Extract<Reply, { type: 'count' }>>('count')).count,
+    takeHeld: async () => (await ask<Extract<Reply, { type: 'held' }>>('held')).held,
+    close,
+  };
 }
 
 function waitReady(child: ChildProcess): Promise<number> {
