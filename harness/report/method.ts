@@ -1,5 +1,6 @@
-// The method line under the KPI table: machine, cores, Node, phase lengths, connections and rates (pure).
-import type { Environment, PhaseReport } from './model.ts';
+// The method line under the KPI table: machine, cores, Node, the generator's threads and arrivals, phase lengths,
+// connections and rates (pure).
+import type { Arrivals, Environment, PhaseReport } from './model.ts';
 
 /** The phase plan the method line describes (the ladder's settings satisfy it). */
 export interface MethodSettings {
@@ -12,6 +13,9 @@ export interface MethodSettings {
   loadFraction: number;
   /** --target: the deployment loadlab loaded but did not start. */
   target?: string;
+  /** The generator threads asked for (--generator-threads or its default) and the open phases' arrivals. */
+  generatorThreads?: number;
+  arrivals?: Arrivals;
 }
 
 export interface MethodInputs {
@@ -21,8 +25,8 @@ export interface MethodInputs {
   runs: string[];
   /** Levels share one phase plan; the other benches describe their phases in `runs`. */
   ladder: boolean;
-  /** The run's phases, for the monitor's own cost (their `monitor` figures). */
-  phases?: Pick<PhaseReport, 'monitor'>[];
+  /** The run's phases: the monitor's own cost (`monitor`), the generator threads and arrivals they really used. */
+  phases?: Partial<Pick<PhaseReport, 'monitor' | 'generator' | 'arrivals'>>[];
 }
 
 export function describeMethod(m: MethodInputs): string {
@@ -39,7 +43,26 @@ export function describeMethod(m: MethodInputs): string {
     : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';
   const plan = m.ladder ? `each level: ${phases}; ${stability}` : `${s.warmupSec}s warm-up first; ${stability}`;
   const monitor = describeMonitorCost(m.phases ?? []);
-  return [`${where}; Node ${e.node}, ${e.os}`, plan, ...m.runs, ...(monitor ? [monitor] : [])].join('. ') + '.';
+  const generator = describeGenerator(m);
+  const machine = `${where}; Node ${e.node}, ${e.os}`;
+  return [machine, ...(generator ? [generator] : []), plan, ...m.runs, ...(monitor ? [monitor] : [])].join('. ') + '.';
+}
+
+/**
+ * "load generator: 3 threads of 8 cores, uniform arrivals in open phases": the threads and arrivals the phases
+ * really used (the most threads any phase had), else those asked for; "(4 asked)" when the two differ.
+ */
+export function describeGenerator(m: Pick<MethodInputs, 'environment' | 'settings' | 'phases'>): string | undefined {
+  const phases = m.phases ?? [];
+  const used = phases.flatMap((p) => (p.generator ? [p.generator.threads ?? 1] : []));
+  const asked = m.settings.generatorThreads;
+  const threads = used.length ? Math.max(...used) : asked;
+  if (threads === undefined) return undefined;
+  const askedText = asked !== undefined && asked !== threads ? ` (${asked} asked)` : '';
+  const arrivalsUsed = [...new Set(phases.flatMap((p) => (p.arrivals ? [p.arrivals] : [])))];
+  const arrivals = arrivalsUsed.length ? arrivalsUsed.join(' and ') : m.settings.arrivals;
+  const cores = `${threads} thread${threads === 1 ? '' : 's'} of ${m.environment.cpus} cores${askedText}`;
+  return `load generator: ${cores}${arrivals ? `, ${arrivals} arrivals in open phases` : ''}`;
 }
 
 /**
