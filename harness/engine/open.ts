@@ -38,6 +38,8 @@ export interface OpenOptions {
   checkSample?: number;
   /** Count this response header's values (lower-case name). */
   tallyHeader?: string;
+  /** How close to a due send the engine stops sleeping on a timer and turns the event loop (default 1.5 ms; 0: timer only). */
+  spinWindowMs?: number;
 }
 
 export interface OpenRunResult {
@@ -63,7 +65,10 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
  * Node's timers fire up to ~1 ms late: the engine sleeps on a timer until this close to the next due send, then
  * turns the event loop (setImmediate, which still serves I/O) until it is due. Costs CPU only in that window.
  */
-const SPIN_WINDOW_MS = 1.5;
+export const SPIN_WINDOW_MS = 1.5;
+/** A futex wait wakes up to ~50 µs late (the kernel's timer slack): wake this much before the due time. */
+const WAKE_EARLY_MS = 0.05;
+const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
 /** A generator that fell behind sends at most this many before it lets the event loop read responses. */
 const MAX_SENDS_PER_TURN = 256;
 /** A loop turn shorter than this did nothing but spin (no I/O callback ran in it): counted as idle. */
@@ -219,6 +224,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   };
 
   const startedAt = opts.startAtMs ?? performance.now();
+  const spinWindowMs = opts.spinWindowMs ?? SPIN_WINDOW_MS;
   let spinIdleMs = 0;
   await new Promise<void>((resolve) => {
     let index = share.index;
@@ -241,8 +247,13 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
       const waitMs = startedAt + schedule.intendedMs(index) - now;
       if (batch >= MAX_SENDS_PER_TURN) {
         setImmediate(tick); // behind schedule: let responses in before sending the rest (they count as late)
-      } else if (waitMs > SPIN_WINDOW_MS) {
-        setTimeout(tick, waitMs - SPIN_WINDOW_MS);
+      } else if (waitMs > spinWindowMs) {
+        setTimeout(tick, waitMs - spinWindowMs);
+      } else if (engine.outstanding === 0 && waitMs > WAKE_EARLY_MS) {
+        // Nothing can arrive while nothing is outstanding: sleep the thread (a futex wait, no CPU) to just
+        // before the due time instead of turning the loop.
+        Atomics.wait(SLEEP_CELL, 0, 0, waitMs - WAKE_EARLY_MS);
+        setImmediate(tick);
       } else {
         lastSpinAt = performance.now();
         setImmediate(tick);
