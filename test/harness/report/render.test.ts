@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../../harness/report/summary.ts';
 import { renderSeriesCsv } from '../../../harness/report/series.ts';
 import { formatProgress, createProgress } from '../../../harness/report/progress.ts';
-import { renderSelftest } from '../../../harness/commands/selftest.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import type { RunJson } from '../../../harness/report/model.ts';
 
@@ -162,45 +161,5 @@ describe('renderers', () => {
     q.update({ phase: 'x', elapsedSec: 1, durationSec: 2, rps: 10, p99Ms: 1, errors: 0 });
     q.done();
     expect(tty).toBe('\r\x1b[2Kx 1/2s  10 req/s  p99 1.0 ms  errors 0\n');
-  });
-
-  it('renders the selftest table', () => {
-    const text = renderSelftest([
-      {
-        case: {
-          name: 'open, stalls',
-          timing: { serviceMs: 200, stallPeriodMs: 1000, stallMs: 300 },
-          model: 'open',
-          targetRps: 200,
-          durationSec: 5,
-          warmupSec: 1,
-        },
-        comparisons: [
-          { percentile: 'p50', expectedMs: 200, measuredMs: 201.9, toleranceMs: 10, passed: true },
-          { percentile: 'p99', expectedMs: 490, measuredMs: 530, toleranceMs: 24.5, passed: false },
-        ],
-        sent: 1000,
-        completed: 1000,
-        failed: 0,
-        inFlight: 0,
-        oracleCount: 1000,
-        countsMatch: true,
-        lateSends: 4,
-        generatorStallMs: 3,
-        attempts: 1,
-        passed: false,
-      },
-    ]);
-    expect(text).toMatchInlineSnapshot(`
-      "case          pct  expected ms  measured ms  tolerance
-      open, stalls  p50        200.0        201.9      ±10.0    ok
-      open, stalls  p99        490.0        530.0      ±24.5  FAIL
-
-      case          sent    ok  failed  in flight  oracle saw  late sends  loop stall ms  attempts
-      open, stalls  1000  1000       0          0        1000           4              3         1  ok
-
-      tolerance: 5% or 1 ms, whichever is larger; counts must equal what the oracle received
-      selftest FAILED"
-    `);
   });
 });
