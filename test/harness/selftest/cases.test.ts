@@ -4,16 +4,22 @@ import { DEFAULT_PERCENTILES, nearStallEdge, PERCENTILE_Q, toleranceMs } from '.
 import { attemptSec, SELFTEST_BUDGET_SEC } from '../../../harness/commands/selftest.ts';
 
 describe('the self-test cases', () => {
-  it('keep the 200 ms cases and add 2 ms ones: open and closed fixed, open stalls', () => {
-    const shape = DEFAULT_CASES.map((c) => [c.model, c.timing.serviceMs, c.timing.stallMs ?? 0]);
+  it('keep the 200 ms cases and add 2 ms ones: open and closed fixed, open stalls uniform and Poisson', () => {
+    const shape = DEFAULT_CASES.map((c) => [
+      c.model,
+      c.timing.serviceMs,
+      c.timing.stallMs ?? 0,
+      c.arrivals ?? 'uniform',
+    ]);
     expect(shape).toEqual(
       expect.arrayContaining([
-        ['open', 200, 0],
-        ['open', 200, 300],
-        ['closed', 200, 0],
-        ['open', 2, 0],
-        ['closed', 2, 0],
-        ['open', 2, 50],
+        ['open', 200, 0, 'uniform'],
+        ['open', 200, 300, 'uniform'],
+        ['closed', 200, 0, 'uniform'],
+        ['open', 2, 0, 'uniform'],
+        ['closed', 2, 0, 'uniform'],
+        ['open', 2, 50, 'uniform'],
+        ['open', 2, 50, 'poisson'],
       ]),
     );
   });
@@ -22,9 +28,14 @@ describe('the self-test cases', () => {
     for (const p of c.percentiles ?? DEFAULT_PERCENTILES) expect(nearStallEdge(c.timing, PERCENTILE_Q[p])).toBe(false);
   });
 
+  it('the Poisson case compares only percentiles whose own sampling spread is far inside the tolerance', () => {
+    const poisson = DEFAULT_CASES.find((c) => c.arrivals === 'poisson')!;
+    expect(poisson.percentiles).toEqual(['p50', 'p99', 'p999']);
+  });
+
   it('a 2 ms case is judged at the 0.5 ms floor of the tolerance', () => {
     const fast = DEFAULT_CASES.filter((c) => c.timing.serviceMs === 2);
-    expect(fast.length).toBeGreaterThanOrEqual(3);
+    expect(fast.length).toBeGreaterThanOrEqual(4);
     for (const c of fast) expect(toleranceMs(c.timing.serviceMs)).toBe(0.5);
   });
 
