@@ -1,4 +1,4 @@
-// The load generators the benches drive or compare with: wrk and the autocannon CLI as owned child processes
+// The load generators the benches drive or compare with: wrk, wrk2 and the autocannon CLI as owned child processes
 // (tracked, so Ctrl-C stops them with the rest), and autocannon's API in-process when wrk is not on PATH.
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import { writeFile } from 'node:fs/promises';
@@ -64,6 +64,53 @@ export async function measureWrk(
   if (rps === undefined) throw new GeneratorError(`wrk printed no rate: ${output}`);
   const problems = /Non-2xx or 3xx responses: \d+|Socket errors: .*/.exec(output)?.[0];
   return problems ? { rps, problems } : { rps };
+}
+
+export interface Wrk2Spec {
+  url: string;
+  connections: number;
+  /** Whole seconds (wrk2 takes no fraction). */
+  durationSec: number;
+  rateRps: number;
+  /** Pin wrk2 to this CPU (needs taskset). */
+  cpu?: number;
+}
+
+export interface Wrk2Result {
+  /** Its Requests/sec: responses ÷ its run time. */
+  rps: number;
+  /** Its "Recorded Latency" p99, from each request's intended send time (coordinated omission corrected). */
+  p99Ms: number;
+  requests: number;
+  /** Socket errors (connect, read, write, timeout) and error statuses, summed. */
+  errors: number;
+}
+
+/** `wrk2 -t1 -c<N> -d<D>s -R<rate> --latency URL`: one thread at a fixed rate, latency from the intended send. */
+export async function measureWrk2(wrk2Path: string, spec: Wrk2Spec, tasksetPath: string | null): Promise<Wrk2Result> {
+  const args = ['-t1', `-c${spec.connections}`, `-d${wholeSeconds(spec.durationSec)}s`, `-R${spec.rateRps}`];
+  const { output } = await runToEnd('wrk2', pinned(tasksetPath, spec.cpu, [wrk2Path, ...args, '--latency', spec.url]));
+  const result = parseWrk2(output);
+  if (!result) throw new GeneratorError(`wrk2 printed no rate or p99: ${output.slice(-2_000)}`);
+  return result;
+}
+
+const WRK2_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1_000 };
+
+/**
+ * wrk2's figures (pure): Requests/sec, the 99.000% line of "Latency Distribution (HdrHistogram - Recorded
+ * Latency)" (us, ms or s), the request count and the error lines; undefined when the rate or the p99 is missing.
+ */
+export function parseWrk2(output: string): Wrk2Result | undefined {
+  const rps = parseWrkRps(output);
+  const recorded = output.indexOf('Latency Distribution (HdrHistogram - Recorded Latency)');
+  const p99 = recorded < 0 ? null : /^\s*99\.000%\s+([\d.]+)(us|ms|s)\s*$/m.exec(output.slice(recorded));
+  if (rps === undefined || !p99) return undefined;
+  const requests = Number(/(\d+) requests in /.exec(output)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const statusErrors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
+  return { rps, p99Ms: Number(p99[1]) * WRK2_UNIT_MS[p99[2]!]!, requests, errors: socketErrors + statusErrors };
 }
 
 /** The autocannon CLI in its own process, as a user would run it: total requests ÷ its duration. */
@@ -141,7 +188,7 @@ export async function runToEnd(name: string, command: string[]): Promise<{ code:
   }
 }
 
-/** wrk and the autocannon CLI take whole seconds. */
-function wholeSeconds(durationSec: number): number {
+/** wrk, wrk2 and the autocannon CLI take whole seconds. */
+export function wholeSeconds(durationSec: number): number {
   return Math.max(1, Math.round(durationSec));
 }
