@@ -71,35 +71,137 @@ export function summarizeRss(samplesMb: readonly number[]): RssSummary {
   };
 }
 
-/** An open-model probe holds when ≤ 1% of its sends were late and every request was answered successfully. */
-export const PROBE_RULE = { maxLateShare: 0.01 } as const;
+/**
+ * An open-engine probe holds when ≤ 1% of its sends left late, its p99 (from the intended send time) is within
+ * 0.5 ms of the closed model's p99 at low load, every request was answered, and the phase was not flagged
+ * generatorSaturated; a wrk2 probe holds when it achieved ≥ 99% of the rate it schedules (see wrk2ScheduledRps),
+ * its p99 is within the same 0.5 ms, and it saw no socket errors or error statuses.
+ */
+export const PROBE_RULE = { maxLateShare: 0.01, p99MarginMs: 0.5, minAchievedShare: 0.99 } as const;
 
-export interface ProbeCounts {
+/** Why a probe did not hold: late, p99 over the limit, failed or unanswered, generator saturated, rate not achieved. */
+export type ProbeMiss = 'late' | 'p99' | 'unanswered' | 'saturated' | 'rate';
+
+export interface OpenProbeFigures {
   sent: number;
   completed: number;
   failed: number;
   lateSends: number;
+  sendLagP99Ms: number;
+  /** From the intended send time. */
+  p99Ms: number;
+  generatorSaturated: boolean;
+  saturationReason?: string;
 }
 
-export interface ProbeVerdict {
+export interface OpenProbeVerdict {
   rateRps: number;
   lateShare: number;
+  sendLagP99Ms: number;
+  p99Ms: number;
+  /** The low-load closed p99 plus the margin. */
+  p99LimitMs: number;
+  misses: ProbeMiss[];
+  saturationReason?: string;
   held: boolean;
 }
 
-export function judgeProbe(rateRps: number, c: ProbeCounts): ProbeVerdict {
-  const lateShare = c.lateSends / Math.max(1, c.sent);
-  return { rateRps, lateShare, held: lateShare <= PROBE_RULE.maxLateShare && c.failed === 0 && c.completed === c.sent };
+export function judgeOpenProbe(rateRps: number, f: OpenProbeFigures, baselineP99Ms: number): OpenProbeVerdict {
+  const lateShare = f.lateSends / Math.max(1, f.sent);
+  const p99LimitMs = baselineP99Ms + PROBE_RULE.p99MarginMs;
+  const misses: ProbeMiss[] = [];
+  if (lateShare > PROBE_RULE.maxLateShare) misses.push('late');
+  if (f.p99Ms > p99LimitMs) misses.push('p99');
+  if (f.failed > 0 || f.completed !== f.sent) misses.push('unanswered');
+  if (f.generatorSaturated) misses.push('saturated');
+  return {
+    rateRps,
+    lateShare,
+    sendLagP99Ms: f.sendLagP99Ms,
+    p99Ms: f.p99Ms,
+    p99LimitMs,
+    misses,
+    ...(f.generatorSaturated && f.saturationReason ? { saturationReason: f.saturationReason } : {}),
+    held: misses.length === 0,
+  };
 }
 
-/** The bisection of the open engine's highest on-schedule rate: at most 6 probes, stopping within 3% (or 100 req/s). */
-export const RATE_SEARCH = { maxProbes: 6, capRps: 20_000, relativeGap: 0.03, absoluteGapRps: 100 } as const;
+/** wrk2 opens its connections 5 ms apart, and each keeps its own schedule from its connect (wrk2's wrk.c). */
+export const WRK2_CONNECT_STAGGER_MS = 5;
+
+/**
+ * The rate wrk2 schedules over a run when asked for `rateRps`: connection i (from 0) starts i × 5 ms late and
+ * sends rate ÷ connections from then on, so the run holds rate × (1 − 5 ms × (connections − 1) ÷ 2 ÷ duration).
+ */
+export function wrk2ScheduledRps(rateRps: number, connections: number, durationSec: number): number {
+  const meanLateSec = (WRK2_CONNECT_STAGGER_MS / 1000) * ((connections - 1) / 2);
+  return rateRps * Math.max(0, 1 - meanLateSec / durationSec);
+}
+
+export interface Wrk2ProbeFigures {
+  /** wrk2's Requests/sec: responses ÷ its run time. */
+  achievedRps: number;
+  /** Its "Recorded Latency" p99: from each request's intended send time. */
+  p99Ms: number;
+  /** Socket errors and error statuses together. */
+  errors: number;
+}
+
+export interface Wrk2ProbeVerdict {
+  rateRps: number;
+  achievedRps: number;
+  scheduledRps: number;
+  p99Ms: number;
+  p99LimitMs: number;
+  misses: ProbeMiss[];
+  held: boolean;
+}
+
+export function judgeWrk2Probe(
+  rateRps: number,
+  f: Wrk2ProbeFigures,
+  baselineP99Ms: number,
+  run: { connections: number; durationSec: number },
+): Wrk2ProbeVerdict {
+  const scheduledRps = wrk2ScheduledRps(rateRps, run.connections, run.durationSec);
+  const p99LimitMs = baselineP99Ms + PROBE_RULE.p99MarginMs;
+  const misses: ProbeMiss[] = [];
+  if (f.achievedRps < PROBE_RULE.minAchievedShare * scheduledRps) misses.push('rate');
+  if (f.p99Ms > p99LimitMs) misses.push('p99');
+  if (f.errors > 0) misses.push('unanswered');
+  return {
+    rateRps,
+    achievedRps: f.achievedRps,
+    scheduledRps,
+    p99Ms: f.p99Ms,
+    p99LimitMs,
+    misses,
+    held: !misses.length,
+  };
+}
+
+/** What the bisection reads of a probe. */
+export interface Probed {
+  rateRps: number;
+  held: boolean;
+}
+
+export interface RateSearch {
+  maxProbes: number;
+  capRps: number;
+}
+
+/**
+ * The bisection of the highest rate where a probe holds, from [0, cap]: at most 8 probes, stopping once the
+ * bracket is within 3% of its top (or 100 req/s). `--quick` asks for fewer probes.
+ */
+export const RATE_SEARCH = { maxProbes: 8, capRps: 60_000, relativeGap: 0.03, absoluteGapRps: 100 } as const;
 
 /** The next rate to probe after `probes`, or undefined when the bracket is narrow enough (pure). */
-export function nextProbeRate(closedRps: number, probes: readonly ProbeVerdict[]): number | undefined {
-  const { lo, hi } = bracket(closedRps, probes);
+export function nextProbeRate(probes: readonly Probed[], search: RateSearch = RATE_SEARCH): number | undefined {
+  const { lo, hi } = bracket(probes, search.capRps);
   if (
-    probes.length >= RATE_SEARCH.maxProbes ||
+    probes.length >= search.maxProbes ||
     hi - lo <= Math.max(RATE_SEARCH.absoluteGapRps, hi * RATE_SEARCH.relativeGap)
   )
     return undefined;
@@ -107,18 +209,29 @@ export function nextProbeRate(closedRps: number, probes: readonly ProbeVerdict[]
 }
 
 /** The highest rate that held (0 when none did). */
-export function highestHeldRps(closedRps: number, probes: readonly ProbeVerdict[]): number {
-  return bracket(closedRps, probes).lo;
+export function highestHeldRps(probes: readonly Probed[], capRps: number = RATE_SEARCH.capRps): number {
+  return bracket(probes, capRps).lo;
 }
 
-function bracket(closedRps: number, probes: readonly ProbeVerdict[]): { lo: number; hi: number } {
+function bracket(probes: readonly Probed[], capRps: number): { lo: number; hi: number } {
   let lo = 0;
-  let hi = Math.ceil(Math.min(closedRps, RATE_SEARCH.capRps));
+  let hi = capRps;
   for (const p of probes) {
-    if (p.held) lo = p.rateRps;
-    else hi = p.rateRps;
+    if (p.held) lo = Math.max(lo, p.rateRps);
+    else hi = Math.min(hi, p.rateRps);
   }
   return { lo, hi };
+}
+
+/**
+ * The generator thread counts searched by default: 1, then powers of two up to the cores the generator has to
+ * itself (pinned apart from the target), and that many; just 1 when it has one core, or none to itself.
+ */
+export function defaultThreadCounts(generatorCores: number): number[] {
+  const counts = [1];
+  for (let n = 2; n < generatorCores; n *= 2) counts.push(n);
+  if (generatorCores > 1) counts.push(generatorCores);
+  return counts;
 }
 
 export interface EngineFigures {
@@ -126,28 +239,63 @@ export interface EngineFigures {
   autocannonCliRps: number;
   /** Undefined when wrk is not on PATH. */
   wrkRps?: number;
-  openMaxRps: number;
-  rss: RssSummary;
+  /** The closed model with one connection, at low load: the p99 the probes are held to, the p50 precision is. */
+  baseline: { p50Ms: number; p99Ms: number };
+  /** The open engine's highest rate where a probe holds, per generator thread count. */
+  open: { threads: number; maxRps: number }[];
+  /** wrk2's, under the same p99 rule; undefined when wrk2 is not on PATH. */
+  wrk2MaxRps?: number;
+  /** One open phase at a low fixed rate on one thread. */
+  precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
+  rss: RssSummary & { rateRps: number; threads: number };
 }
 
 /** The goals bench engine states; they colour its KPI rows but set no exit code (the bench has no pass/fail rule). */
-export const ENGINE_GOALS = { closedToAutocannonCli: 0.95, rssPeakMb: 200 } as const;
+export const ENGINE_GOALS = {
+  closedToAutocannonCli: 0.95,
+  rssPeakMb: 200,
+  openOneThreadRps: 15_000,
+  sendLagP50Ms: 0.1,
+  sendLagP99Ms: 0.5,
+  /** |open p50 − closed p50| at one connection. */
+  p50WithinMs: 0.2,
+} as const;
 
 export interface EngineVerdict {
   closedToAutocannonCli: number;
   closedToWrk?: number;
-  openToClosed: number;
-  closedMeetsAutocannonGoal: boolean;
-  rssWithinGoal: boolean;
+  /** Open engine on one thread ÷ wrk2, both under the probe rule; only when both were measured and wrk2's is > 0. */
+  openToWrk2?: number;
+  /** Open p50 (from the intended send) − the closed model's p50 at one connection. */
+  p50DifferenceMs: number;
+  meets: {
+    closedToAutocannonCli: boolean;
+    rss: boolean;
+    /** Undefined when no search ran on one thread. */
+    openOneThread?: boolean;
+    sendLagP50: boolean;
+    sendLagP99: boolean;
+    p50: boolean;
+  };
 }
 
 export function judgeEngine(f: EngineFigures): EngineVerdict {
+  const g = ENGINE_GOALS;
   const closedToAutocannonCli = f.closedRps / f.autocannonCliRps;
+  const oneThread = f.open.find((o) => o.threads === 1);
+  const p50DifferenceMs = Math.round((f.precision.p50Ms - f.baseline.p50Ms) * 1000) / 1000; // both are µs-exact
   return {
     closedToAutocannonCli,
     ...(f.wrkRps !== undefined ? { closedToWrk: f.closedRps / f.wrkRps } : {}),
-    openToClosed: f.openMaxRps / f.closedRps,
-    closedMeetsAutocannonGoal: closedToAutocannonCli >= ENGINE_GOALS.closedToAutocannonCli,
-    rssWithinGoal: f.rss.peakMb < ENGINE_GOALS.rssPeakMb,
+    ...(oneThread && f.wrk2MaxRps ? { openToWrk2: oneThread.maxRps / f.wrk2MaxRps } : {}),
+    p50DifferenceMs,
+    meets: {
+      closedToAutocannonCli: closedToAutocannonCli >= g.closedToAutocannonCli,
+      rss: f.rss.peakMb < g.rssPeakMb,
+      ...(oneThread ? { openOneThread: oneThread.maxRps >= g.openOneThreadRps } : {}),
+      sendLagP50: f.precision.sendLagP50Ms <= g.sendLagP50Ms,
+      sendLagP99: f.precision.sendLagP99Ms <= g.sendLagP99Ms,
+      p50: Math.abs(p50DifferenceMs) <= g.p50WithinMs,
+    },
   };
 }

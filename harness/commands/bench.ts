@@ -3,7 +3,8 @@
 import { redactUrl } from '../../lib/url.ts';
 import { parseOptions, renderUsage, type OptionSpec, type ParsedOptions } from '../run/args.ts';
 import { runEngineBench } from '../bench/engine.ts';
-import { ENGINE_GOALS, judgeEngine, judgeOverhead, judgeWorkers } from '../bench/judge.ts';
+import { ENGINE_GOALS, judgeEngine, judgeOverhead, judgeWorkers, PROBE_RULE, RATE_SEARCH } from '../bench/judge.ts';
+import { wholeSeconds } from '../bench/generators.ts';
 import { runOverheadBench } from '../bench/overhead.ts';
 import { runWorkersBench, WORKERS_WARMUP_SEC } from '../bench/workers.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
@@ -84,14 +85,38 @@ const BENCHES: Record<string, BenchDefinition> = {
   },
   engine: {
     summary:
-      "our engines against the autocannon CLI and wrk on one target, the open model's headroom, this process's RSS",
+      "our engines against the autocannon CLI, wrk and wrk2 on one target: the open model's honest rate, its " +
+      "send precision, closed-model ratios, this process's RSS",
     options: [
-      { name: 'long', type: 'boolean', description: '10s measurements and a 2-minute RSS run (default 5s and 20s)' },
+      {
+        name: 'quick',
+        type: 'boolean',
+        description: '1s measurements and probes (at most 3 per search), a 2s RSS run: a smoke run, not a figure',
+      },
+      { name: 'long', type: 'boolean', description: '10s closed measurements and 5s probes' },
       {
         name: 'duration',
         type: 'duration',
         valueName: 'TIME',
-        description: 'each measurement (default 5s, 10s with --long)',
+        description: 'each closed measurement (default 5s, 10s with --long, 1s with --quick)',
+      },
+      {
+        name: 'probe-duration',
+        type: 'duration',
+        valueName: 'TIME',
+        description: 'each open or wrk2 probe, whole seconds (default 3s, 5s with --long, 1s with --quick)',
+      },
+      {
+        name: 'rss-duration',
+        type: 'duration',
+        valueName: 'TIME',
+        description: 'the open run at the honest rate whose RSS is watched (default 2m, 2s with --quick)',
+      },
+      {
+        name: 'threads',
+        type: 'string',
+        valueName: 'LIST',
+        description: 'generator thread counts to search, e.g. 1,2 (default 1, and up to the cores the generator has)',
       },
       CONNECTIONS_OPTION,
     ],
@@ -226,11 +251,22 @@ async function runWorkers(o: ParsedOptions, io: CommandIO): Promise<BenchOutcome
 }
 
 async function runEngine(o: ParsedOptions, io: CommandIO): Promise<BenchOutcome> {
+  const quick = o.quick === true;
   const long = o.long === true;
+  if (quick && long) throw new UsageError('--quick and --long: choose one');
+  const pick = (normal: number, ifLong: number, ifQuick: number) => (quick ? ifQuick : long ? ifLong : normal);
+  const threads = o.threads === undefined ? undefined : parseThreadList(o.threads as string);
   const options = {
     connections: o.connections as number,
-    durationSec: (o.duration as number | undefined) ?? (long ? 10 : 5),
-    rssDurationSec: long ? 120 : 20,
+    warmupSec: pick(2, 2, 1),
+    baselineSec: pick(2, 2, 1),
+    durationSec: (o.duration as number | undefined) ?? pick(5, 10, 1),
+    precisionSec: pick(5, 5, 1),
+    probeSec: wholeSeconds((o['probe-duration'] as number | undefined) ?? pick(3, 5, 1)),
+    maxProbes: quick ? 3 : RATE_SEARCH.maxProbes,
+    settleSec: pick(1, 1, 0.2),
+    rssDurationSec: (o['rss-duration'] as number | undefined) ?? (quick ? 2 : 120),
+    ...(threads ? { threads } : {}),
   };
   const run = await runEngineBench(options, io);
   const verdict = judgeEngine(run.figures);
@@ -239,10 +275,36 @@ async function runEngine(o: ParsedOptions, io: CommandIO): Promise<BenchOutcome>
     figures: run.figures,
     verdict,
     goals: ENGINE_GOALS,
-    probes: run.probes,
+    probeRule: PROBE_RULE,
+    openSearches: run.openSearches,
+    ...(run.wrk2Probes ? { wrk2Probes: run.wrk2Probes } : {}),
     target: run.target,
     pinning: run.pinning,
+    threads: run.threads,
+    capRps: RATE_SEARCH.capRps,
+    loadAverage: run.loadAverage,
   });
-  const config = { bench: 'engine', long, ...options, target: run.target, pinning: run.pinning };
+  const config = {
+    bench: 'engine',
+    quick,
+    long,
+    ...options,
+    threads: run.threads,
+    capRps: RATE_SEARCH.capRps,
+    precisionRps: run.figures.precision.rateRps,
+    target: run.target,
+    pinning: run.pinning,
+    tools: { wrk: run.tools.wrk ?? 'not on PATH', wrk2: run.tools.wrk2 ?? 'not on PATH' },
+    loadAverage: run.loadAverage,
+  };
   return { report, config, phases: run.phases, series: run.series };
+}
+
+/** `--threads 1,2,4`: positive whole numbers, each once, in the order given. */
+export function parseThreadList(raw: string): number[] {
+  const parts = raw.split(',').map((part) => part.trim());
+  const counts = parts.map(Number);
+  if (parts.some((part) => !/^\d+$/.test(part)) || counts.some((n) => n < 1))
+    throw new UsageError(`--threads: expected thread counts like 1,2,4, got "${raw}"`);
+  return [...new Set(counts)];
 }

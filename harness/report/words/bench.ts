@@ -116,58 +116,132 @@ export function describeWorkers(i: WorkersWordsInput): BenchReport {
   };
 }
 
+/** An open-engine probe, as the judge gives it. */
+export interface OpenProbeWords {
+  rateRps: number;
+  lateShare: number;
+  sendLagP99Ms: number;
+  p99Ms: number;
+  p99LimitMs: number;
+  misses: ProbeMissWord[];
+  saturationReason?: string;
+  held: boolean;
+}
+
+/** A wrk2 probe, as the judge gives it. */
+export interface Wrk2ProbeWords {
+  rateRps: number;
+  achievedRps: number;
+  scheduledRps: number;
+  p99Ms: number;
+  p99LimitMs: number;
+  misses: ProbeMissWord[];
+  held: boolean;
+}
+
+export type ProbeMissWord = 'late' | 'p99' | 'unanswered' | 'saturated' | 'rate';
+
+export type EnginePinning = { generatorCpus: number[]; targetCpu: number; cpus: number } | { cpus: number };
+
 export interface EngineWordsInput {
   figures: {
     closedRps: number;
     autocannonCliRps: number;
     wrkRps?: number;
-    openMaxRps: number;
-    rss: { peakMb: number; firstQuarterMb: number; lastQuarterMb: number };
+    baseline: { p50Ms: number; p99Ms: number };
+    open: { threads: number; maxRps: number }[];
+    wrk2MaxRps?: number;
+    precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
+    rss: { peakMb: number; firstQuarterMb: number; lastQuarterMb: number; rateRps: number; threads: number };
   };
   verdict: {
     closedToAutocannonCli: number;
     closedToWrk?: number;
-    openToClosed: number;
-    closedMeetsAutocannonGoal: boolean;
-    rssWithinGoal: boolean;
+    openToWrk2?: number;
+    p50DifferenceMs: number;
+    meets: {
+      closedToAutocannonCli: boolean;
+      rss: boolean;
+      openOneThread?: boolean;
+      sendLagP50: boolean;
+      sendLagP99: boolean;
+      p50: boolean;
+    };
   };
-  goals: { closedToAutocannonCli: number; rssPeakMb: number };
-  probes: { rateRps: number; lateShare: number; held: boolean }[];
+  goals: {
+    closedToAutocannonCli: number;
+    rssPeakMb: number;
+    openOneThreadRps: number;
+    sendLagP50Ms: number;
+    sendLagP99Ms: number;
+    p50WithinMs: number;
+  };
+  probeRule: { maxLateShare: number; p99MarginMs: number; minAchievedShare: number };
+  openSearches: { threads: number; probes: OpenProbeWords[] }[];
+  /** Undefined when wrk2 is not on PATH. */
+  wrk2Probes?: Wrk2ProbeWords[];
   target: string;
-  pinning: { generatorCpu: number; targetCpu: number; cpus: number } | { cpus: number };
+  pinning: EnginePinning;
+  /** The thread counts searched. */
+  threads: number[];
   connections: number;
+  warmupSec: number;
+  baselineSec: number;
   durationSec: number;
+  precisionSec: number;
+  probeSec: number;
+  maxProbes: number;
+  settleSec: number;
+  capRps: number;
   rssDurationSec: number;
+  loadAverage: { start: number; end: number };
 }
 
 export function describeEngine(i: EngineWordsInput): BenchReport {
   const { figures: f, verdict: v, goals: g } = i;
   const row = (metric: string, target: string, c: KpiCell): KpiRow => ({ metric, target, cells: { engine: c } });
+  const info = (metric: string, value: number, unit: string) => row(metric, INFO, infoCell(value, unit));
+  const c = i.connections;
+  const p = f.precision;
+  const openRows = f.open.map((o) =>
+    o.threads === 1 && v.meets.openOneThread !== undefined
+      ? row(
+          `Open engine, 1 thread: highest rate where a probe holds`,
+          `≥ ${g.openOneThreadRps} req/s`,
+          cell(o.maxRps, 'req/s', v.meets.openOneThread),
+        )
+      : info(`Open engine, ${plural(o.threads, 'thread')}: highest rate where a probe holds`, o.maxRps, 'req/s'),
+  );
   const rows = [
-    row('Closed engine (autocannon API + our histogram)', INFO, infoCell(Math.round(f.closedRps), 'req/s')),
-    row('autocannon CLI', INFO, infoCell(Math.round(f.autocannonCliRps), 'req/s')),
-    ...(f.wrkRps !== undefined ? [row('wrk -t1', INFO, infoCell(Math.round(f.wrkRps), 'req/s'))] : []),
+    info(`Closed engine, ${c} connections`, Math.round(f.closedRps), 'req/s'),
+    info(`autocannon CLI, ${c} connections`, Math.round(f.autocannonCliRps), 'req/s'),
+    ...(f.wrkRps !== undefined ? [info(`wrk -t1, ${c} connections`, Math.round(f.wrkRps), 'req/s')] : []),
     row(
       'Closed engine ÷ autocannon CLI',
       `≥ ${g.closedToAutocannonCli.toFixed(2)}`,
-      cell(round2(v.closedToAutocannonCli), '×', v.closedMeetsAutocannonGoal),
+      cell(round2(v.closedToAutocannonCli), '×', v.meets.closedToAutocannonCli),
     ),
-    ...(v.closedToWrk !== undefined
-      ? [row('Closed engine ÷ wrk -t1', INFO, infoCell(round2(v.closedToWrk), '×'))]
-      : []),
-    row('Open engine, highest rate with ≤ 1% late sends', INFO, infoCell(f.openMaxRps, 'req/s')),
-    row('Open engine max ÷ closed engine', INFO, infoCell(round2(v.openToClosed), '×')),
+    ...(v.closedToWrk !== undefined ? [info('Closed engine ÷ wrk -t1', round2(v.closedToWrk), '×')] : []),
+    info('Closed model, 1 connection, low load: p50', f.baseline.p50Ms, 'ms'),
+    info('Closed model, 1 connection, low load: p99', f.baseline.p99Ms, 'ms'),
+    ...openRows,
+    ...(f.wrk2MaxRps !== undefined ? [info('wrk2 -t1: highest rate where a probe holds', f.wrk2MaxRps, 'req/s')] : []),
+    ...(v.openToWrk2 !== undefined ? [info('Open engine (1 thread) ÷ wrk2', round2(v.openToWrk2), '×')] : []),
+    row(`Send lag p50 at ${p.rateRps} req/s`, `≤ ${g.sendLagP50Ms} ms`, cell(p.sendLagP50Ms, 'ms', v.meets.sendLagP50)),
+    row(`Send lag p99 at ${p.rateRps} req/s`, `≤ ${g.sendLagP99Ms} ms`, cell(p.sendLagP99Ms, 'ms', v.meets.sendLagP99)),
     row(
-      `RSS peak over a ${i.rssDurationSec}s max-rate run`,
+      `Open p50 at ${p.rateRps} req/s − closed p50 at 1 connection`,
+      `within ±${g.p50WithinMs} ms`,
+      cell(round3(v.p50DifferenceMs), 'ms', v.meets.p50),
+    ),
+    info(`Generator CPU at ${p.rateRps} req/s (% of one core)`, Math.round(p.cpuPctMean * 10) / 10, '%'),
+    row(
+      `RSS peak over a ${i.rssDurationSec}s open run at ${f.rss.rateRps} req/s`,
       `< ${g.rssPeakMb} MB`,
-      cell(Math.round(f.rss.peakMb), 'MB', v.rssWithinGoal),
+      cell(Math.round(f.rss.peakMb), 'MB', v.meets.rss),
     ),
-    row('RSS, mean of the first quarter of that run', INFO, infoCell(Math.round(f.rss.firstQuarterMb), 'MB')),
-    row(
-      'RSS, mean of the last quarter (flat: close to the first)',
-      INFO,
-      infoCell(Math.round(f.rss.lastQuarterMb), 'MB'),
-    ),
+    info('RSS, mean of the first quarter of that run', Math.round(f.rss.firstQuarterMb), 'MB'),
+    info('RSS, mean of the last quarter (flat: close to the first)', Math.round(f.rss.lastQuarterMb), 'MB'),
   ];
   return {
     kpiRows: rows,
@@ -175,26 +249,82 @@ export function describeEngine(i: EngineWordsInput): BenchReport {
     columns: [{ key: 'engine', title: i.target }],
     notes: [
       'The goals colour their rows; bench engine has no pass/fail rule, so they do not set the exit code.',
+      describeProbeRule(i),
       ...(f.wrkRps === undefined ? ['wrk: not on PATH, skipped'] : []),
-      ...i.probes.map(describeProbe),
+      ...(i.wrk2Probes === undefined ? ['wrk2: not on PATH, its comparison skipped'] : []),
+      ...i.openSearches.flatMap((s) => s.probes.map((probe) => describeOpenProbe(s.threads, probe))),
+      ...(i.wrk2Probes ?? []).map(describeWrk2Probe),
+      ...(f.open[0] && f.open[0].maxRps === 0 ? [`no rate held, so the RSS run went at ${f.rss.rateRps} req/s`] : []),
     ],
     method: (e) =>
       `target: ${i.target}; ${describePinning(i.pinning)}; ` +
-      `${i.connections} connections, ${i.durationSec}s per measurement; ` +
-      `Node ${e.node}; ${e.cpuModel}.`,
+      `generator threads: ${i.threads.join(', ')} (searched; 1 for everything else); ` +
+      `closed: ${c} connections, ${i.durationSec}s each after a ${i.warmupSec}s warm-up; ` +
+      `low-load baseline: closed, 1 connection, ${i.baselineSec}s; ` +
+      `open probes of ${i.probeSec}s (uniform arrivals) after ${i.settleSec}s idle, ` +
+      `at most ${i.maxProbes} per search from ` +
+      `[0, ${i.capRps} req/s]${i.wrk2Probes ? `, ours and wrk2's (-t1 -c${c}) in turns` : ''}; ` +
+      `precision: ${i.precisionSec}s at ${p.rateRps} req/s; RSS run: ${i.rssDurationSec}s; ` +
+      `load average ${i.loadAverage.start.toFixed(1)} at start, ${i.loadAverage.end.toFixed(1)} at end; ` +
+      `one run; Node ${e.node}; ${e.cpuModel}.`,
   };
 }
 
-function describePinning(p: EngineWordsInput['pinning']): string {
-  return 'generatorCpu' in p
-    ? `generator pinned to cpu ${p.generatorCpu}, target to cpu ${p.targetCpu} (of ${p.cpus})`
-    : `generator and target share ${p.cpus} cores`;
+function describeProbeRule(i: EngineWordsInput): string {
+  const r = i.probeRule;
+  const limitMs = round3(i.figures.baseline.p99Ms + r.p99MarginMs);
+  const open =
+    `A probe holds when ≤ ${r.maxLateShare * 100}% of its sends are late, its p99 from the intended send is within ` +
+    `${r.p99MarginMs} ms of the low-load closed p99 (≤ ${limitMs} ms here), every request is answered and the ` +
+    'phase is not flagged generatorSaturated';
+  if (!i.wrk2Probes) return `${open}.`;
+  return (
+    `${open}; a wrk2 probe when it achieves ≥ ${r.minAchievedShare * 100}% of the rate it schedules (its ` +
+    `${i.connections} connections start 5 ms apart, each on its own schedule), with the same p99 limit and no errors.`
+  );
 }
 
-/** One open-model probe as a line: rate, share of late sends, verdict. */
-export function describeProbe(p: { rateRps: number; lateShare: number; held: boolean }): string {
-  const latePct = (p.lateShare * 100).toFixed(2);
-  return `open probe ${p.rateRps} req/s: ${latePct}% late → ${p.held ? 'holds' : 'does not hold'}`;
+function describePinning(p: EnginePinning): string {
+  if (!('generatorCpus' in p)) return `not pinned: generator and target share ${plural(p.cpus, 'core')}`;
+  const cpus = p.generatorCpus.length === 1 ? `CPU ${p.generatorCpus[0]}` : `CPUs ${p.generatorCpus.join(',')}`;
+  return `pinned with taskset: generator ${cpus}, target CPU ${p.targetCpu} (of ${p.cpus})`;
+}
+
+const MISS_WORDS: Record<ProbeMissWord, string> = {
+  late: 'over 1% late',
+  p99: 'p99 over the limit',
+  unanswered: 'requests failed or unanswered',
+  saturated: 'generator saturated',
+  rate: 'rate not achieved',
+};
+
+function verdictWords(p: { held: boolean; misses: ProbeMissWord[]; saturationReason?: string }): string {
+  if (p.held) return 'holds';
+  const misses = p.misses.map((m) =>
+    m === 'saturated' && p.saturationReason ? `${MISS_WORDS[m]} (${p.saturationReason})` : MISS_WORDS[m],
+  );
+  return `does not hold: ${misses.join('; ')}`;
+}
+
+/** One open-engine probe as a line: rate, late share, send-lag p99, p99 against its limit, verdict. */
+export function describeOpenProbe(threads: number, p: OpenProbeWords): string {
+  return (
+    `open engine, ${plural(threads, 'thread')}, ${p.rateRps} req/s: ${(p.lateShare * 100).toFixed(2)}% late, ` +
+    `send-lag p99 ${ms(p.sendLagP99Ms)}, p99 ${ms(p.p99Ms)} (limit ${ms(p.p99LimitMs)}) → ${verdictWords(p)}`
+  );
+}
+
+/** One wrk2 probe as a line: rate, achieved against scheduled, p99 against its limit, verdict. */
+export function describeWrk2Probe(p: Wrk2ProbeWords): string {
+  const share = p.scheduledRps > 0 ? ((p.achievedRps / p.scheduledRps) * 100).toFixed(1) : '0.0';
+  return (
+    `wrk2 -t1, ${p.rateRps} req/s: achieved ${Math.round(p.achievedRps)} req/s (${share}% of the ` +
+    `${Math.round(p.scheduledRps)} it schedules), p99 ${ms(p.p99Ms)} (limit ${ms(p.p99LimitMs)}) → ${verdictWords(p)}`
+  );
+}
+
+function ms(value: number): string {
+  return `${round3(value)} ms`;
 }
 
 function plural(count: number, noun: string): string {
@@ -216,4 +346,8 @@ function infoCell(value: number, unit: string): KpiCell {
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
