@@ -25,7 +25,7 @@ export const SELFTEST_USAGE = renderUsage(
  * The whole self-test's time budget: a retry (of a flagged or disturbed attempt) starts only if it and one
  * attempt of every case still to run fit in it, so CI's run stays well under 90 s however busy the machine is.
  */
-export const SELFTEST_BUDGET_SEC = 75;
+export const SELFTEST_BUDGET_SEC = 70;
 
 export async function selftestCommand(argv: string[], io: CommandIO): Promise<ExitCode> {
   const options = parseOptions(argv, SELFTEST_OPTIONS);
