@@ -2,9 +2,9 @@
 import { parseOptions, renderUsage } from '../run/args.ts';
 import type { ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
-import type { SeriesRow } from '../report/model.ts';
+import type { SeriesRow, SideRequests } from '../report/model.ts';
 import { renderSeriesCsv } from '../report/series.ts';
-import { finishRun } from '../run/finish.ts';
+import { finishRun, sumSideRequests } from '../run/finish.ts';
 import { LADDER_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
 import { analysisInputs, buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
 import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
@@ -200,7 +200,8 @@ async function runAnalysisCommand(
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const outcome = await analysis.run(settings, options, io, series);
-  return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io);
+  const side = sumSideRequests([outcome.side]);
+  return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io, side);
 }
 
 async function runLadder(
@@ -220,7 +221,8 @@ async function runLadder(
   const runs = [...previous.values()];
   const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
   const phases = runs.flatMap((r) => r.measured.phases);
-  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, csv);
+  const side = sumSideRequests(runs.map((r) => r.measured.side));
+  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, side, csv);
 }
 
 /** Finishes a ladder or analysis run: KPI rows and kpi.md from its columns, then the one finishRun. */
@@ -232,6 +234,7 @@ function finishLadder(
   inputs: Omit<LadderReportInputs, 'settings'>,
   series: SeriesRow[],
   io: CommandIO,
+  side: { verification?: SideRequests; probes?: SideRequests },
   seriesCsv?: string,
 ): ExitCode {
   const report = buildLadderReport({ ...inputs, settings });
@@ -244,6 +247,7 @@ function finishLadder(
       checks: inputs.checks,
       kpiRows: report.kpiRows,
       series,
+      ...side,
       ...(seriesCsv ? { seriesCsv } : {}),
       outDir: settings.outDir,
       json: settings.json,

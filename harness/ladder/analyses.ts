@@ -4,7 +4,7 @@ import { withCleanup } from '../env/processes.ts';
 import type { CommandIO } from '../io.ts';
 import type { Phase } from '../run/plan.ts';
 import type { SeriesRow } from '../report/model.ts';
-import { withSession } from '../run/session.ts';
+import { withSession, type SessionSideRequests } from '../run/session.ts';
 import { planClosedPhases } from './level.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
@@ -29,6 +29,8 @@ import { judgeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type 
 export interface AnalysisRun {
   phases: PhaseResult[];
   figures: AnalysisFigures;
+  /** Verification calls and same-origin monitor probes: run.json counts them beside the phases. */
+  side?: SessionSideRequests;
 }
 
 interface Deployed {
@@ -36,15 +38,18 @@ interface Deployed {
   run: (phase: Phase) => Promise<PhaseResult>;
 }
 
-/** Deploys, opens a measurement session on `scenario` and lends `body` its phase runner; stops everything afterwards. */
-function withDeployment<T>(
+/**
+ * Deploys, opens a measurement session on `scenario` and lends `body` its phase runner; stops everything afterwards.
+ * The run it returns carries the session's side requests (verification, probes).
+ */
+function withDeployment(
   s: LevelSettings,
   spec: DeploySpec,
   scenario: Scenario,
   io: CommandIO,
   series: SeriesRow[],
-  body: (d: Deployed) => Promise<T>,
-): Promise<T> {
+  body: (d: Deployed) => Promise<AnalysisRun>,
+): Promise<AnalysisRun> {
   return withCleanup(async () => {
     const dep = await startDeployment(s, spec);
     io.stderr.write(`${dep.description} at ${dep.url}${describePids(dep)}\n`);
@@ -58,9 +63,16 @@ function withDeployment<T>(
       readyUrl: dep.readyUrl,
       io,
       series,
+      tallyHeader: s.tallyHeader,
+      generatorThreads: s.generatorThreads,
+      arrivals: s.arrivals,
+      checkSample: s.checkSample,
     };
     try {
-      return await withSession(options, (session) => body({ dep, run: (phase) => session.runPhase(phase) }));
+      return await withSession(options, async (session) => {
+        const run = await body({ dep, run: (phase) => session.runPhase(phase) });
+        return { ...run, side: session.sideRequests() };
+      });
     } finally {
       await dep.stop();
     }

@@ -7,7 +7,7 @@ import type { PhaseReport } from '../report/model.ts';
 import type { LevelFigures } from '../report/figures.ts';
 import type { CoreMetric } from '../report/kpi-table.ts';
 import type { SeriesRow } from '../report/model.ts';
-import { withSession, type Session } from '../run/session.ts';
+import { withSession, type Session, type SessionSideRequests } from '../run/session.ts';
 import { availabilityOf } from '../run/aggregate.ts';
 import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
@@ -46,6 +46,8 @@ export interface Measured {
   core: Record<CoreMetric, number>;
   during?: unknown;
   finished?: unknown;
+  /** Verification calls and same-origin monitor probes: run.json counts them beside the phases. */
+  side?: SessionSideRequests;
 }
 
 /** A finished level: what it measured and, if it has a judge, its figures; report/ turns both into rows and prose. */
@@ -87,7 +89,11 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
     io: m.io,
     label: m.key,
     series: m.series,
-    tallyHeader: m.tallyHeader,
+    // A level that needs a header (Level 4: x-node-id) tallies its own; else --tally-header, if given.
+    tallyHeader: m.tallyHeader ?? s.tallyHeader,
+    generatorThreads: s.generatorThreads,
+    arrivals: s.arrivals,
+    checkSample: s.checkSample,
   };
   let measured: Omit<Measured, 'finished'>;
   let finished: unknown;
@@ -113,6 +119,7 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
         openRps,
         core,
         during: during.value,
+        side: session.sideRequests(),
       };
     });
   } finally {

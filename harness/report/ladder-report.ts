@@ -71,7 +71,6 @@ export function buildLadderReport(i: LadderReportInputs): LadderReport {
       i.phases.filter((p) => p.name.startsWith(`${c.key} `)),
     ),
   );
-  const checkLines = i.checks.map((c) => `${c.passed ? '✅' : '❌'} check ${c.name}: ${c.detail}`);
   return {
     kpiRows,
     config: describeSettings(i.settings),
@@ -84,6 +83,8 @@ export function buildLadderReport(i: LadderReportInputs): LadderReport {
         ladder,
         phases: run.phases,
       });
+      // run.checks: the level checks and those every run gets (finishRun's "right answers").
+      const checkLines = run.checks.map((c) => `${c.passed ? '✅' : '❌'} check ${c.name}: ${c.detail}`);
       const table = renderKpiTable(kpiRows, i.tableColumns, { method, warnings, notes: [...i.notes, ...checkLines] });
       return `# loadlab ${run.kind} ${run.id}: ${run.passed ? 'PASSED' : 'FAILED'}\n\n${table}\n`;
     },

@@ -33,6 +33,28 @@ export interface FinishInputs {
   render?: (run: RunJson) => { files?: Record<string, string>; stdout?: string };
 }
 
+/** Sums several sessions' side requests (a ladder runs one session per level) into run.json's two fields. */
+export function sumSideRequests(parts: ({ verification: SideRequests; probes?: SideRequests } | undefined)[]): {
+  verification?: SideRequests;
+  probes?: SideRequests;
+} {
+  const present = parts.filter((p) => p !== undefined);
+  const verification = sum(present.map((p) => p.verification));
+  const probes = sum(present.flatMap((p) => (p.probes ? [p.probes] : [])));
+  return { ...(verification ? { verification } : {}), ...(probes ? { probes } : {}) };
+}
+
+function sum(list: SideRequests[]): SideRequests | undefined {
+  if (list.length === 0) return undefined;
+  const total: Required<SideRequests> = { requests: 0, byStatus: {}, byError: {} };
+  for (const part of list) {
+    total.requests += part.requests;
+    for (const [k, v] of Object.entries(part.byStatus)) total.byStatus[k] = (total.byStatus[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(part.byError ?? {})) total.byError[k] = (total.byError[k] ?? 0) + v;
+  }
+  return total;
+}
+
 export interface FinishedRun {
   run: RunJson;
   dir: string;

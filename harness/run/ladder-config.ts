@@ -119,7 +119,7 @@ export const HIDDEN_OPTIONS: OptionSpec[] = [
 export type Chaos = 'kill' | 'fail';
 
 /** The level commands' settings; the phase plan's part is what the method line describes. */
-export interface LevelSettings extends MethodSettings, GeneratorSettings {
+export interface LevelSettings extends Omit<MethodSettings, keyof GeneratorSettings>, GeneratorSettings {
   workers: number;
   workersGiven: boolean;
   nodes: number;

@@ -10,6 +10,7 @@ import { main } from '../../../harness/cli.ts';
 import type { RunJson } from '../../../harness/report/model.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
 import { memoryIO, startServer, type TestServer } from '../helpers.ts';
+import { readRun, SMOKE } from '../ladder/level-helpers.ts';
 
 let server: TestServer | undefined;
 let dir: string;
@@ -117,4 +118,34 @@ describe('loadlab run: complete accounting', () => {
       await monitorServer.close();
     }
   });
+
+  it('a level (--target) counts its verification calls the same way and fails on wrong answers, named in kpi.md', async () => {
+    // The standard mix's routes; from the 200th request on, every 7th read of a user answers with the next user.
+    let n = 0;
+    server = await startServer((req, res) => {
+      n += 1;
+      const id = Number(/\/(\d+)(?:\?|$)/.exec(req.url ?? '')?.[1] ?? 1);
+      const wrong = n >= 200 && n % 7 === 0 && /^\/api\/users\/\d/.test(req.url ?? '');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: wrong ? id + 1 : id, items: [], token: 't', userId: 1 }));
+    });
+    const io = memoryIO();
+    // The open phase well below capacity (--load-fraction 0.1): sends still in flight when an open phase ends never
+    // reach the server, and a generator checking every answer on two cores falls behind at the default 0.5.
+    const load = ['--load-fraction', '0.1', '--check-sample', '1', '--generator-threads', '1'];
+    const argv = ['level0', ...SMOKE, '--target', server.url, ...load];
+    expect(await main([...argv, '--out', dir], io)).toBe(1);
+    const { run, kpi } = readRun(dir) as { run: RunJson; kpi: string };
+    expect(validateRunJson(run)).toEqual([]);
+    expect(run.config).toMatchObject({ generatorThreads: 1, arrivals: 'uniform', checkSample: 1 });
+    expect(run.verification!.requests).toBeGreaterThanOrEqual(6); // every step of the standard mix once
+    expect(run.probes).toBeUndefined(); // --target: the monitor probes nothing
+    const sent = run.phases.reduce((sum, p) => sum + p.requests.sent, 0);
+    expect(sent + run.verification!.requests).toBe(server.received());
+    const wrong = run.phases.reduce((sum, p) => sum + (p.answerChecks?.wrong ?? 0), 0);
+    expect(wrong).toBeGreaterThan(0);
+    expect(run.checks.find((c) => c.name === 'right answers')).toMatchObject({ passed: false, value: wrong });
+    expect(kpi).toContain(`❌ check right answers: ${wrong} wrong of`);
+    expect(kpi).toContain('load generator: 1 thread of');
+  }, 60_000);
 });

@@ -20,12 +20,13 @@ afterEach(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-/** Answers every route of the standard mix with a body that has every key the verification looks for. */
+/** Answers every route of the standard mix with a body that has every key the verification looks for (and the id asked for). */
 const fakeSut = () =>
-  startServer((_req, res) => {
+  startServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     res.setHeader('x-node-id', 'fake');
-    res.end(JSON.stringify({ id: 1, items: [], token: 't', userId: 1 }));
+    const id = Number(/\/(\d+)(?:\?|$)/.exec(req.url ?? '')?.[1] ?? 1);
+    res.end(JSON.stringify({ id, items: [], token: 't', userId: 1 }));
   });
 
 describe('--target', () => {
