@@ -46,6 +46,8 @@ export interface EngineContext {
 export interface OpenFigures {
   achievedRps: number;
   lateSends: number;
+  /** Arrivals never written to a socket by the end of the phase (see open.ts). */
+  unsent: number;
   resetRetries: number;
   lateThresholdMs: number;
   sendLag: LatencyHistogram;

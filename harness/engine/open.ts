@@ -53,6 +53,11 @@ export interface OpenRunResult {
   serviceTime: LatencyHistogram;
   scheduleSec: number;
   achievedRps: number;
+  /**
+   * Arrivals handed to the connection pool that were never written to a socket by the end of the drain (every
+   * connection busy): the server never saw them, so they are not in `sent`; they count as held, not served.
+   */
+  unsent: number;
   arrivals: Arrivals;
   /** Time spent spinning to a due send on purpose: not busy work (see saturation.ts). */
   spinWaitSec: number;
@@ -98,6 +103,8 @@ interface Engine {
   tally: HeaderCounter | undefined;
   closed: boolean;
   outstanding: number;
+  /** Requests written to a socket (or failed trying): what `sent` counts. */
+  written: number;
   resetRetries: number;
   onIdle: (() => void) | undefined;
 }
@@ -110,6 +117,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private status = 0;
   private chunks: Buffer[] | undefined;
   private retried = false;
+  private written = false;
 
   constructor(
     private readonly engine: Engine,
@@ -125,7 +133,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.engine.pool.dispatch(this.options, this);
   }
 
+  /** undici calls this as it writes the request to a socket: only now is it sent (the server can count it). */
   onConnect(): void {
+    this.markSent();
     this.status = 0;
     this.chunks = this.checked || needsBody(this.request.step) ? [] : undefined;
   }
@@ -174,7 +184,16 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.finish(undefined);
-    if (!engine.closed) engine.recorder.recordError(this.request.step.name, classifyError(error));
+    if (engine.closed) return;
+    this.markSent(); // a request that failed before it was written (a refused connection) was still attempted
+    engine.recorder.recordError(this.request.step.name, classifyError(error));
+  }
+
+  private markSent(): void {
+    if (this.written || this.engine.closed) return;
+    this.written = true;
+    this.engine.written += 1;
+    this.engine.recorder.recordSent(this.request.step.name);
   }
 
   private finish(bodyText: string | undefined): void {
@@ -204,21 +223,21 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     tally: opts.tallyHeader ? new HeaderCounter(opts.tallyHeader) : undefined,
     closed: false,
     outstanding: 0,
+    written: 0,
     resetRetries: 0,
     onIdle: undefined,
   };
   const source = createRequestSource(opts.scenario, (opts.seed ?? 1) + share.index * 1_000_003);
   let lateSends = 0;
-  let sent = 0;
+  let dispatched = 0;
 
   const send = (intendedAt: number, now: number): void => {
     const { request, options, release } = source.take();
     const lagMs = now - intendedAt;
     engine.sendLag.recordUs(lagMs > 0 ? lagMs * 1000 : 0);
     if (lagMs > lateThresholdMs) lateSends += 1;
-    engine.recorder.recordSent(request.step.name);
     engine.outstanding += 1;
-    sent += 1;
+    dispatched += 1;
     const checked = engine.sampler?.take() ?? false;
     new Exchange(engine, request, options, release, intendedAt, now, checked).send();
   };
@@ -273,7 +292,8 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     sendLag: engine.sendLag,
     serviceTime: engine.serviceTime,
     scheduleSec,
-    achievedRps: sent / scheduleSec,
+    achievedRps: engine.written / scheduleSec,
+    unsent: dispatched - engine.written,
     arrivals,
     spinWaitSec: spinIdleMs / 1000,
     ...(engine.sampler ? { answerChecks: engine.sampler.report() } : {}),

@@ -67,6 +67,7 @@ export function summarizePhase(inputs: PhaseInputs): PhaseResult {
       ? {
           achievedRps: round3(open.achievedRps),
           lateSends: open.lateSends,
+          ...(open.unsent > 0 ? { unsent: open.unsent } : {}),
           resetRetries: open.resetRetries,
           lateThresholdMs: open.lateThresholdMs,
           sendLagMs: open.sendLag.summarizeMs(),

@@ -63,6 +63,7 @@ async function run(startAtEpochMs: number): Promise<ThreadResult> {
         sendLag: r.sendLag.encode(),
         serviceTime: r.serviceTime.encode(),
         lateSends: r.lateSends,
+        unsent: r.unsent,
         resetRetries: r.resetRetries,
         ...(r.answerChecks ? { answerChecks: r.answerChecks } : {}),
         ...(r.tally ? { tally: r.tally } : {}),

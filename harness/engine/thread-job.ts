@@ -35,6 +35,7 @@ export interface ThreadResult {
   sendLag?: string;
   serviceTime?: string;
   lateSends?: number;
+  unsent?: number;
   resetRetries?: number;
   /** Closed model. */
   firstResponse?: string;

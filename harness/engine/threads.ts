@@ -87,6 +87,7 @@ function mergeResults(jobs: ThreadJob[], results: ThreadResult[], wallSec: numbe
     open: {
       achievedRps: sent / first.durationSec,
       lateSends: results.reduce((n, r) => n + (r.lateSends ?? 0), 0),
+      unsent: results.reduce((n, r) => n + (r.unsent ?? 0), 0),
       resetRetries: results.reduce((n, r) => n + (r.resetRetries ?? 0), 0),
       lateThresholdMs: first.lateThresholdMs ?? 2,
       sendLag,

@@ -81,6 +81,8 @@ export interface PhaseReport {
   /** Open model: sends per second of schedule actually made, and sends that left later than the rule allows. */
   achievedRps?: number;
   lateSends?: number;
+  /** Open model: arrivals the generator never wrote to a socket by the phase's end (all connections busy); not in `requests`. */
+  unsent?: number;
   /** Open model: idempotent requests resent once after their reused keep-alive socket was closed under them. */
   resetRetries?: number;
   lateThresholdMs?: number;

@@ -74,7 +74,10 @@ function noteLines(p: PhaseReport): string[] {
     const arrivals = p.arrivals ? ` (${p.arrivals} arrivals)` : '';
     const late = `${p.lateSends} sends late (> ${p.lateThresholdMs} ms)`;
     const resent = p.resetRetries ? `; ${p.resetRetries} resent after a keep-alive reset` : '';
-    notes.push(`${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended${arrivals}; ${late}${resent}`);
+    const unsent = p.unsent ? `; ${p.unsent} never written (every connection busy), counted as held` : '';
+    notes.push(
+      `${p.name}: achieved ${p.achievedRps} of ${intendedRps} req/s intended${arrivals}; ${late}${resent}${unsent}`,
+    );
     notes.push(`${p.name}: ${twoViews(p)}`);
   }
   notes.push(...answerLines(p));

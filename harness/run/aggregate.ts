@@ -61,14 +61,14 @@ function figures(histogram: LatencyHistogram, completed: number, failed: number,
 
 /**
  * What the server failed to serve (5xx, resets, refusals, timeouts, and requests an open phase still held at its
- * end) over what it was asked, as the ladder counts it; 4xx answers were served, so they lower only the error
+ * end, answered or not yet written) over what it was asked, as the ladder counts it; 4xx answers were served, so they lower only the error
  * rate. A closed phase's requests in flight at its end are the generator stopping, not the server's doing.
  */
 export function availabilityOf(phases: PhaseReport[]): number {
   let served = 0;
   let unavailable = 0;
   for (const p of phases) {
-    const held = p.model === 'open' ? p.requests.inFlight : 0;
+    const held = p.model === 'open' ? p.requests.inFlight + (p.unsent ?? 0) : 0;
     served += p.requests.completed + p.requests.failed + held;
     unavailable += unavailableCount(p) + held;
   }

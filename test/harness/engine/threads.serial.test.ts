@@ -180,3 +180,22 @@ describe('answers and tallies from the benchmark’s own responses', () => {
     expect(run.tally!.missing).toBe(0);
   });
 });
+
+describe('sent means written', () => {
+  it('arrivals stuck behind busy connections at the end are unsent, not sent: sent equals what the server saw', async () => {
+    // The server never answers, and the pool has 4 connections: 4 requests are written, the rest wait in the pool.
+    const server = await serve(() => undefined);
+    const result = await runOpen({
+      target: server.url,
+      scenario: adHoc,
+      targetRps: 100,
+      durationSec: 0.5,
+      maxSockets: 4,
+      drainTimeoutMs: 200,
+    });
+    expect(result.intended).toBe(50);
+    expect(result.recorder.counts).toMatchObject({ sent: 4, completed: 0, failed: 0, inFlight: 4 });
+    expect(result.unsent).toBe(46);
+    expect(server.received()).toBe(4);
+  });
+});
