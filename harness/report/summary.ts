@@ -1,5 +1,6 @@
 // Renders a run.json as the human summary table printed on stderr and saved as summary.txt (pure).
 import type { LatencySummaryMs, PhaseReport, RunJson } from './model.ts';
+import { describeMonitorCost } from './method.ts';
 
 type Cell = string | number;
 
@@ -170,5 +171,7 @@ export function renderSummary(run: RunJson): string {
     '',
     `method: ${e.cpus} cpus (${e.cpuModel}), ${e.os}, node ${e.node}, commit ${e.gitCommit?.slice(0, 7) ?? 'unknown'}; ${generatorMethod(run)}`,
   );
+  const monitor = describeMonitorCost(run.phases);
+  if (monitor) lines.push(`${monitor}.`);
   return lines.join('\n');
 }
