@@ -14,6 +14,7 @@ import { findTool, measureAutocannonCli, measureWrk, measureWrk2, runToEnd, type
 import {
   defaultThreadCounts,
   highestHeldRps,
+  highestOnScheduleRps,
   judgeOpenProbe,
   judgeWrk2Probe,
   nextProbeRate,
@@ -262,7 +263,8 @@ async function measureAll(
       probe: async (rateRps) => {
         await affinity?.set([GENERATOR_CPU]);
         const measured = await measureWrk2(wrk2Path, { url, ...wrk2Run, rateRps, ...cpu }, tools.tasksetPath);
-        const figures = { achievedRps: measured.rps, p99Ms: measured.p99Ms, errors: measured.errors };
+        const { p50Ms, p99Ms, errors } = measured;
+        const figures = { achievedRps: measured.rps, p50Ms, p99Ms, errors };
         const verdict = judgeWrk2Probe(rateRps, figures, baseline.p99Ms, wrk2Run);
         io.stderr.write(`${describeWrk2Probe(verdict)}\n`);
         return verdict;
@@ -272,12 +274,19 @@ async function measureAll(
   // Probes alternate, so a shared machine's changing load falls on every side alike.
   await searchInTurns(searches, search, o.settleSec);
   await affinity?.set([GENERATOR_CPU]);
-  const openMax = openSearches.map((s) => ({ threads: s.threads, maxRps: highestHeldRps(s.probes, search.capRps) }));
-  const wrk2MaxRps = wrk2Probes ? highestHeldRps(wrk2Probes, search.capRps) : undefined;
+  const openMax = openSearches.map((s) => ({
+    threads: s.threads,
+    maxRps: highestHeldRps(s.probes, search.capRps),
+    onScheduleRps: highestOnScheduleRps(s.probes),
+  }));
+  const wrk2 = wrk2Probes
+    ? { wrk2MaxRps: highestHeldRps(wrk2Probes, search.capRps), wrk2OnScheduleRps: highestOnScheduleRps(wrk2Probes) }
+    : {};
 
-  // RSS over a long open run at the first thread count's honest rate (PRECISION_RPS when none held).
+  // RSS over a long open run at the first thread count's honest rate; when none held, its highest probe on
+  // schedule, else PRECISION_RPS.
   const rssThreads = openMax[0]?.threads ?? 1;
-  const rssRateRps = openMax[0]?.maxRps || PRECISION_RPS;
+  const rssRateRps = openMax[0]?.maxRps || openMax[0]?.onScheduleRps || PRECISION_RPS;
   await affinity?.set(rssThreads > 1 ? generatorCpus : [GENERATOR_CPU]);
   const rssSession = await sessions.for(rssThreads);
   const rssRun = await measureRss(() =>
@@ -290,7 +299,7 @@ async function measureAll(
     ...(wrkRps !== undefined ? { wrkRps } : {}),
     baseline,
     open: openMax,
-    ...(wrk2MaxRps !== undefined ? { wrk2MaxRps } : {}),
+    ...wrk2,
     precision,
     rss: { ...rssRun, rateRps: rssRateRps, threads: rssThreads },
   };

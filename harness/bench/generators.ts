@@ -79,7 +79,8 @@ export interface Wrk2Spec {
 export interface Wrk2Result {
   /** Its Requests/sec: responses ÷ its run time. */
   rps: number;
-  /** Its "Recorded Latency" p99, from each request's intended send time (coordinated omission corrected). */
+  /** Its "Recorded Latency" p50 and p99, from each request's intended send time (coordinated omission corrected). */
+  p50Ms: number;
   p99Ms: number;
   requests: number;
   /** Socket errors (connect, read, write, timeout) and error statuses, summed. */
@@ -98,19 +99,26 @@ export async function measureWrk2(wrk2Path: string, spec: Wrk2Spec, tasksetPath:
 const WRK2_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1_000 };
 
 /**
- * wrk2's figures (pure): Requests/sec, the 99.000% line of "Latency Distribution (HdrHistogram - Recorded
- * Latency)" (us, ms or s), the request count and the error lines; undefined when the rate or the p99 is missing.
+ * wrk2's figures (pure): Requests/sec, the 50.000% and 99.000% lines of "Latency Distribution (HdrHistogram -
+ * Recorded Latency)" (us, ms or s), the request count and the error lines; undefined when one of the first three
+ * is missing.
  */
 export function parseWrk2(output: string): Wrk2Result | undefined {
   const rps = parseWrkRps(output);
-  const recorded = output.indexOf('Latency Distribution (HdrHistogram - Recorded Latency)');
-  const p99 = recorded < 0 ? null : /^\s*99\.000%\s+([\d.]+)(us|ms|s)\s*$/m.exec(output.slice(recorded));
-  if (rps === undefined || !p99) return undefined;
+  const at = output.indexOf('Latency Distribution (HdrHistogram - Recorded Latency)');
+  const recorded = at < 0 ? '' : output.slice(at);
+  const percentileMs = (label: string): number | undefined => {
+    const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(recorded);
+    return match ? Number(match[1]) * WRK2_UNIT_MS[match[2]!]! : undefined;
+  };
+  const p50Ms = percentileMs('50\\.000');
+  const p99Ms = percentileMs('99\\.000');
+  if (rps === undefined || p50Ms === undefined || p99Ms === undefined) return undefined;
   const requests = Number(/(\d+) requests in /.exec(output)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   const statusErrors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
-  return { rps, p99Ms: Number(p99[1]) * WRK2_UNIT_MS[p99[2]!]!, requests, errors: socketErrors + statusErrors };
+  return { rps, p50Ms, p99Ms, requests, errors: socketErrors + statusErrors };
 }
 
 /** The autocannon CLI in its own process, as a user would run it: total requests ÷ its duration. */

@@ -141,7 +141,8 @@ export function wrk2ScheduledRps(rateRps: number, connections: number, durationS
 export interface Wrk2ProbeFigures {
   /** wrk2's Requests/sec: responses ÷ its run time. */
   achievedRps: number;
-  /** Its "Recorded Latency" p99: from each request's intended send time. */
+  /** Its "Recorded Latency" p50 and p99: from each request's intended send time. */
+  p50Ms: number;
   p99Ms: number;
   /** Socket errors and error statuses together. */
   errors: number;
@@ -151,6 +152,7 @@ export interface Wrk2ProbeVerdict {
   rateRps: number;
   achievedRps: number;
   scheduledRps: number;
+  p50Ms: number;
   p99Ms: number;
   p99LimitMs: number;
   misses: ProbeMiss[];
@@ -173,10 +175,11 @@ export function judgeWrk2Probe(
     rateRps,
     achievedRps: f.achievedRps,
     scheduledRps,
+    p50Ms: f.p50Ms,
     p99Ms: f.p99Ms,
     p99LimitMs,
     misses,
-    held: !misses.length,
+    held: misses.length === 0,
   };
 }
 
@@ -213,6 +216,14 @@ export function highestHeldRps(probes: readonly Probed[], capRps: number = RATE_
   return bracket(probes, capRps).lo;
 }
 
+/**
+ * The highest probed rate whose only miss, if any, was the p99 limit: where the schedule was kept with the latency
+ * not judged. A lower bound, read off the probes the full rule's bisection chose (0 when none).
+ */
+export function highestOnScheduleRps(probes: readonly { rateRps: number; misses: readonly ProbeMiss[] }[]): number {
+  return Math.max(0, ...probes.filter((p) => p.misses.every((m) => m === 'p99')).map((p) => p.rateRps));
+}
+
 function bracket(probes: readonly Probed[], capRps: number): { lo: number; hi: number } {
   let lo = 0;
   let hi = capRps;
@@ -241,10 +252,11 @@ export interface EngineFigures {
   wrkRps?: number;
   /** The closed model with one connection, at low load: the p99 the probes are held to, the p50 precision is. */
   baseline: { p50Ms: number; p99Ms: number };
-  /** The open engine's highest rate where a probe holds, per generator thread count. */
-  open: { threads: number; maxRps: number }[];
-  /** wrk2's, under the same p99 rule; undefined when wrk2 is not on PATH. */
+  /** The open engine's highest rate where a probe holds, and its highest probe on schedule, per thread count. */
+  open: { threads: number; maxRps: number; onScheduleRps: number }[];
+  /** wrk2's, under the same p99 rule, and its highest probe on schedule; undefined when wrk2 is not on PATH. */
   wrk2MaxRps?: number;
+  wrk2OnScheduleRps?: number;
   /** One open phase at a low fixed rate on one thread. */
   precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
   rss: RssSummary & { rateRps: number; threads: number };

@@ -51,8 +51,8 @@ const WRK2_OUTPUT = [
 ].join('\n');
 
 describe('parseWrk2', () => {
-  it('reads the rate, the Recorded Latency p99, the request count and no errors from real output', () =>
-    expect(parseWrk2(WRK2_OUTPUT)).toEqual({ rps: 1913.39, p99Ms: 47.9, requests: 5748, errors: 0 }));
+  it('reads the rate, the Recorded Latency p50 and p99, the request count and no errors from real output', () =>
+    expect(parseWrk2(WRK2_OUTPUT)).toEqual({ rps: 1913.39, p50Ms: 1.44, p99Ms: 47.9, requests: 5748, errors: 0 }));
 
   // wrk2 prints each percentile in us, ms or s (the 0.85 × 1000 step of its units.c).
   it.each([
@@ -79,6 +79,7 @@ describe('parseWrk2', () => {
 
   it.each([
     ['without a rate', WRK2_OUTPUT.replace('Requests/sec:   1913.39', '')],
+    ['without a p50', WRK2_OUTPUT.replace(' 50.000%    1.44ms', '')],
     [
       'without the Recorded Latency distribution (no --latency)',
       WRK2_OUTPUT.replace(/ {2}Latency Distribution.*\n/, ''),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultThreadCounts,
   highestHeldRps,
+  highestOnScheduleRps,
   judgeEngine,
   judgeOpenProbe,
   judgeOverhead,
@@ -112,10 +113,14 @@ describe('wrk2ScheduledRps', () => {
 describe('judgeWrk2Probe', () => {
   const run = { connections: 50, durationSec: 3 }; // schedules 95.9167% of the asked rate
   it.each([
-    ['99% of what it schedules (9495.75), p99 at the limit', { achievedRps: 9496, p99Ms: 0.9, errors: 0 }, []],
-    ['short of 99% of what it schedules', { achievedRps: 9495, p99Ms: 0.5, errors: 0 }, ['rate']],
-    ['p99 over the limit', { achievedRps: 9600, p99Ms: 0.95, errors: 0 }, ['p99']],
-    ['socket errors', { achievedRps: 9600, p99Ms: 0.5, errors: 3 }, ['unanswered']],
+    [
+      '99% of what it schedules (9495.75), p99 at the limit',
+      { achievedRps: 9496, p50Ms: 0.8, p99Ms: 0.9, errors: 0 },
+      [],
+    ],
+    ['short of 99% of what it schedules', { achievedRps: 9495, p50Ms: 0.4, p99Ms: 0.5, errors: 0 }, ['rate']],
+    ['p99 over the limit', { achievedRps: 9600, p50Ms: 0.8, p99Ms: 0.95, errors: 0 }, ['p99']],
+    ['socket errors', { achievedRps: 9600, p50Ms: 0.4, p99Ms: 0.5, errors: 3 }, ['unanswered']],
   ])('%s → misses %j', (_label, figures, misses) => {
     const verdict = judgeWrk2Probe(10_000, figures, 0.4, run);
     expect(verdict.misses).toEqual(misses);
@@ -163,6 +168,22 @@ describe('the honest-rate bisection', () => {
     ).toBe(8000));
 });
 
+describe('highestOnScheduleRps', () => {
+  it('takes the highest probe that missed nothing but the p99 limit', () =>
+    expect(
+      highestOnScheduleRps([
+        { rateRps: 30_000, misses: ['late', 'p99', 'saturated'] },
+        { rateRps: 15_000, misses: ['p99'] },
+        { rateRps: 22_500, misses: ['p99', 'unanswered'] },
+        { rateRps: 7_500, misses: [] },
+        { rateRps: 20_000, misses: ['rate'] },
+      ]),
+    ).toBe(15_000));
+
+  it('is 0 when every probe missed more', () =>
+    expect(highestOnScheduleRps([{ rateRps: 300, misses: ['late'] }])).toBe(0));
+});
+
 describe('defaultThreadCounts', () => {
   it.each([
     [0, [1]],
@@ -195,8 +216,8 @@ describe('judgeEngine', () => {
     wrkRps: 1800,
     baseline: { p50Ms: 0.1, p99Ms: 0.3 },
     open: [
-      { threads: 1, maxRps: 15_000 },
-      { threads: 2, maxRps: 20_000 },
+      { threads: 1, maxRps: 15_000, onScheduleRps: 22_500 },
+      { threads: 2, maxRps: 20_000, onScheduleRps: 20_000 },
     ],
     wrk2MaxRps: 30_000,
     precision: { rateRps: 1000, sendLagP50Ms: 0.1, sendLagP99Ms: 0.6, p50Ms: 0.35, cpuPctMean: 20 },
@@ -224,7 +245,7 @@ describe('judgeEngine', () => {
     const { wrkRps: _wrk, wrk2MaxRps: _wrk2, ...rest } = figures;
     const verdict = judgeEngine({
       ...rest,
-      open: [{ threads: 2, maxRps: 20_000 }],
+      open: [{ threads: 2, maxRps: 20_000, onScheduleRps: 20_000 }],
       rss: { ...figures.rss, peakMb: 250 },
     });
     expect(verdict).not.toHaveProperty('closedToWrk');
