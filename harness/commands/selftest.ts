@@ -116,6 +116,7 @@ export function renderSelftest(outcomes: CaseOutcome[]): string {
     ...outcomes.map((o) => verdictLine(o.case.name, o.verdict, o.reason, o.attempts)),
     '',
     `tolerance: ${TOLERANCE_RULE}, for every percentile compared; counts must equal what the oracle received`,
+    "expected: the oracle's timing model; for Poisson arrivals, the oracle's own record of how long it held that run's requests",
     `flagged (not a pass) when the generator was saturated — ${SATURATION_RULE} — or the oracle held a compared ` +
       `percentile off its own timing by more than half the tolerance`,
     closingLine(tally),

@@ -224,3 +224,26 @@ describe('a case verdict', () => {
     });
   });
 });
+
+describe("truth 'oracle record' (Poisson cases)", () => {
+  const timing = { serviceMs: 2, stallPeriodMs: 500, stallMs: 50 };
+  const held = { p50: 2.01, p90: 4.6, p95: 28.4, p99: 47.9, p999: 51.6 };
+  const measured = { p50: 2.2, p90: 4.9, p95: 28.9, p99: 48.4, p999: 52, max: 53, mean: 6 };
+
+  it('compares with what the oracle held in this run, not with the model, and is never "off" its own record', () => {
+    const c = comparePercentiles(timing, measured, ['p90', 'p95', 'p99'], held, 'oracle record');
+    expect(c.map((x) => [x.percentile, x.expectedMs, x.toleranceMs, x.passed])).toEqual([
+      ['p90', 4.6, 0.5, true],
+      ['p95', 28.4, 1.42, true],
+      ['p99', 47.9, 2.395, true],
+    ]);
+    expect(oracleOffReasons(c)).toEqual([]);
+    // against the model, the same run's p90 (4.9 ms for a modelled 2 ms) is out of tolerance
+    expect(comparePercentiles(timing, measured, ['p90'], held)[0]!.passed).toBe(false);
+  });
+
+  it('fails a measurement off the record by more than the tolerance', () => {
+    const c = comparePercentiles(timing, { ...measured, p95: 30 }, ['p95'], held, 'oracle record');
+    expect(c[0]).toMatchObject({ expectedMs: 28.4, passed: false });
+  });
+});
