@@ -66,6 +66,7 @@ describe('loadlab selftest output', () => {
       flagged: FLAGGED, could not be measured on time on this machine: 13 of 1000 sends (1.3%) left over 2 ms late (> 1%)
 
       tolerance: 5% of the expected value or 0.5 ms, whichever is larger, for every percentile compared; counts must equal what the oracle received
+      expected: the oracle's timing model; for Poisson arrivals, the oracle's own record of how long it held that run's requests
       flagged (not a pass) when the generator was saturated — flagged when over 1% of sends are late, or send-lag p99 > max(1 ms, 10% of latency p99), or a generator thread is busy ≥ 90% of one core, or its event-loop delay p99 > 50 ms — or the oracle held a compared percentile off its own timing by more than half the tolerance
       selftest FAILED: 1 passed, 1 failed, 1 flagged (could not be measured on time on this machine; not a pass)"
     `);
