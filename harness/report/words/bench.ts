@@ -263,8 +263,12 @@ export function describeEngine(i: EngineWordsInput): BenchReport {
       ...i.openSearches.flatMap((s) => s.probes.map((probe) => describeOpenProbe(s.threads, probe))),
       ...(i.wrk2Probes ?? []).map(describeWrk2Probe),
       ...(f.open[0] && f.open[0].maxRps === 0 ? [`no rate held, so the RSS run went at ${f.rss.rateRps} req/s`] : []),
-      `"${ON_SCHEDULE}": the highest rate among the probes above that missed nothing but the p99 limit — the ` +
-        'schedule kept, latency not judged; a lower bound, since the probes follow the full rule.',
+      ...(f.wrk2MaxRps === 0 && f.open.some((o) => o.threads === 1)
+        ? ['Open engine (1 thread) ÷ wrk2: not defined, wrk2 held no rate under the p99 rule']
+        : []),
+      `"${ON_SCHEDULE}": the highest rate among the probes above that missed nothing but the p99 limit, by each ` +
+        "side's own rule — ours counts every send over 2 ms late and the saturation flag, wrk2 only its achieved " +
+        'rate and errors, so the two are not alike; a lower bound, since the probes follow the full rule.',
     ],
     method: (e) =>
       `target: ${i.target}; ${describePinning(i.pinning)}; ` +

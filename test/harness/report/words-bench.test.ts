@@ -246,7 +246,9 @@ describe('describeEngine', () => {
       'wrk2 -t1, 15000 req/s: achieved 14380 req/s (99.9% of the 14388 it schedules), p50 0.4 ms, p99 0.62 ms ' +
         '(limit 0.641 ms) → holds',
       '"highest probe on schedule (p99 not judged)": the highest rate among the probes above that missed nothing ' +
-        'but the p99 limit — the schedule kept, latency not judged; a lower bound, since the probes follow the full rule.',
+        "but the p99 limit, by each side's own rule — ours counts every send over 2 ms late and the saturation " +
+        'flag, wrk2 only its achieved rate and errors, so the two are not alike; a lower bound, since the probes ' +
+        'follow the full rule.',
     ]);
   });
 
@@ -295,6 +297,14 @@ describe('describeEngine', () => {
       ['Open engine, 1 thread: highest rate where a probe holds', '≥ 15000 req/s', 'pass'],
       ['Open engine, 2 threads: highest rate where a probe holds', 'info', 'pass'],
     ]);
+  });
+
+  it('says the ratio to wrk2 is not defined when wrk2 held no rate', () => {
+    const figures = { ...input.figures, wrk2MaxRps: 0 };
+    const { openToWrk2: _ratio, ...verdict } = input.verdict;
+    const report = describeEngine({ ...input, figures, verdict });
+    expect(report.kpiRows.some((r) => r.metric.includes('÷ wrk2'))).toBe(false);
+    expect(report.notes).toContain('Open engine (1 thread) ÷ wrk2: not defined, wrk2 held no rate under the p99 rule');
   });
 
   it('says when no rate held and the RSS run fell back to the precision rate', () => {
