@@ -125,6 +125,9 @@ export const DEFAULT_CASES: SelftestCase[] = [
     durationSec: 4,
     warmupSec: 1,
   },
+  // When a stall ends the oracle writes ~100 answers one after another, so the middle of the burst (p95) leaves
+  // ~1.2 ms after its modelled time on this class of machine: the case is compared with the oracle's record of
+  // when it really wrote each answer, the server's truth, which the client must then match within the tolerance.
   {
     name: 'open, 2 ms, stalls, 2000/s',
     timing: FAST_STALLS,
@@ -133,10 +136,11 @@ export const DEFAULT_CASES: SelftestCase[] = [
     durationSec: 5,
     warmupSec: 1,
     percentiles: ['p50', 'p95', 'p99'],
+    truth: 'oracle record',
   },
   // Which share of a Poisson run lands in stalls is itself random (at 10,000 requests the p95 of the model
-  // spreads ≈ 1.1 ms against a 1.35 ms tolerance, and p90 sits on the stall edge), so this case is compared with
-  // the oracle's own record of how long it held this run's requests: the truth of this one realisation.
+  // spreads ≈ 1.1 ms against a 1.35 ms tolerance), so this case too is compared with the oracle's own record of
+  // this run. p90 sits on the stall edge, where 0.2% of requests delayed by 3 ms move it by 1 ms: not compared.
   {
     name: 'open, 2 ms, stalls, 2000/s, Poisson',
     timing: FAST_STALLS,
@@ -145,7 +149,7 @@ export const DEFAULT_CASES: SelftestCase[] = [
     arrivals: 'poisson',
     durationSec: 5,
     warmupSec: 1,
-    percentiles: ['p90', 'p95', 'p99'],
+    percentiles: ['p50', 'p95', 'p99'],
     truth: 'oracle record',
   },
 ];
