@@ -7,12 +7,6 @@ export function createCounts(): RequestCounts {
   return { sent: 0, completed: 0, failed: 0, inFlight: 0, byStatus: {}, byError: {} };
 }
 
-/** A response counts as completed when its status is the expected one, or any status below 400 when none is given. */
-export function isSuccessStatus(status: number, expectedStatus?: number | readonly number[]): boolean {
-  if (expectedStatus === undefined) return status >= 100 && status < 400;
-  return Array.isArray(expectedStatus) ? expectedStatus.includes(status) : status === expectedStatus;
-}
-
 export function countSent(counts: RequestCounts): void {
   counts.sent += 1;
   counts.inFlight += 1;

@@ -1,9 +1,14 @@
 // Is an answer right? One judge for verification before timing and for the engine's sampled answer checks (pure).
 // Status first, then what the step reads from the body (expectKeys, capture), then, for a read of one record by its
 // numeric id (GET /api/users/42), that the record carries the id asked for.
-import { isSuccessStatus } from '../engine/accounting.ts';
 import { readPath } from './template.ts';
 import type { Step } from './types.ts';
+
+/** A response counts as completed when its status is the expected one, or any status below 400 when none is given. */
+export function isSuccessStatus(status: number, expectedStatus?: number | readonly number[]): boolean {
+  if (expectedStatus === undefined) return status >= 100 && status < 400;
+  return Array.isArray(expectedStatus) ? expectedStatus.includes(status) : status === expectedStatus;
+}
 
 /** The numeric id at the end of a read's path (query ignored): GET /api/users/42?x=1 → "42"; otherwise undefined. */
 export function requestedId(method: string, path: string): string | undefined {

@@ -9,9 +9,9 @@ import {
   countResponse,
   countSent,
   createCounts,
-  isSuccessStatus,
   mergeCounts,
 } from '../../../harness/engine/accounting.ts';
+import { isSuccessStatus } from '../../../harness/scenario/answer.ts';
 import { closedPort, startServer, type TestServer } from '../helpers.ts';
 
 describe('isSuccessStatus', () => {
