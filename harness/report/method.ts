@@ -67,7 +67,7 @@ export function describeGenerator(m: Pick<MethodInputs, 'environment' | 'setting
 
 /**
  * The monitor's own cost over the phases (pure), e.g. "monitor: 0.4 ms per sample on the generator's main thread,
- * 9 processes and 12 generator threads read each second; postgres not sampled (external)"; undefined without samples.
+ * 9 processes and 12 threads of the generator's process (…) read each second; postgres not sampled (external)"; undefined without samples.
  */
 export function describeMonitorCost(phases: Pick<PhaseReport, 'monitor'>[]): string | undefined {
   const costs = phases.flatMap((p) => (p.monitor ? [p.monitor] : []));
@@ -76,7 +76,7 @@ export function describeMonitorCost(phases: Pick<PhaseReport, 'monitor'>[]): str
   const ms = costs.reduce((sum, c) => sum + c.msPerSample * c.samples, 0) / samples;
   const processes = Math.round(Math.max(...costs.map((c) => c.processes)));
   const threads = Math.round(Math.max(...costs.map((c) => c.threads)));
-  const read = `${processes} process${processes === 1 ? '' : 'es'}${threads ? ` and ${threads} generator threads` : ''}`;
+  const read = `${processes} process${processes === 1 ? '' : 'es'}${threads ? ` and ${threads} threads of the generator's process (its event loop, sender threads, Node's own)` : ''}`;
   const notSampled = [...new Set(costs.flatMap((c) => c.notSampled ?? []))];
   const external = notSampled.length ? `; ${notSampled.join(', ')} not sampled (external)` : '';
   return `monitor: ${formatMs(ms)} ms per sample on the generator's main thread, ${read} read each second${external}`;

@@ -208,7 +208,7 @@ describe("the monitor's fields in run.json", () => {
       monitor: { samples, msPerSample, processes, threads: 12, ...(notSampled ? { notSampled } : {}) },
     });
     expect(describeMonitorCost([cost(10, 0.2, 5), cost(30, 0.6, 9, ['postgres']), {}])).toBe(
-      "monitor: 0.5 ms per sample on the generator's main thread, 9 processes and 12 generator threads read each second; postgres not sampled (external)",
+      "monitor: 0.5 ms per sample on the generator's main thread, 9 processes and 12 threads of the generator's process (its event loop, sender threads, Node's own) read each second; postgres not sampled (external)",
     );
     expect(describeMonitorCost([{}])).toBeUndefined();
   });
