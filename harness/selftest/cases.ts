@@ -116,7 +116,18 @@ export const DEFAULT_CASES: SelftestCase[] = [
     durationSec: 6,
     warmupSec: 1,
   },
-  { name: 'open, fixed 2 ms', timing: { serviceMs: 2 }, model: 'open', targetRps: 1000, durationSec: 4, warmupSec: 1 },
+  // At 2 ms the oracle's own wake-ups (a timer thread, its event loop) hold p99 for 3–5 ms on this class of
+  // machine: the fast cases are compared with its record of how long it really held each request (arrival to
+  // written answer), so they judge the engine, not the oracle's punctuality.
+  {
+    name: 'open, fixed 2 ms',
+    timing: { serviceMs: 2 },
+    model: 'open',
+    targetRps: 1000,
+    durationSec: 4,
+    warmupSec: 1,
+    truth: 'oracle record',
+  },
   {
     name: 'closed, fixed 2 ms',
     timing: { serviceMs: 2 },
@@ -124,6 +135,7 @@ export const DEFAULT_CASES: SelftestCase[] = [
     connections: 4,
     durationSec: 4,
     warmupSec: 1,
+    truth: 'oracle record',
   },
   // When a stall ends the oracle writes ~100 answers one after another, so the middle of the burst (p95) leaves
   // ~1.2 ms after its modelled time on this class of machine: the case is compared with the oracle's record of
