@@ -139,7 +139,12 @@ export function renderKpiTable(
   notes: KpiTableNotes,
 ): string {
   const header = ['Metric', 'Target', ...columns.map((c) => c.title)];
-  const body = rows.map((r) => [r.metric, r.target, ...columns.map((c) => renderCell(r.cells[c.key]))]);
+  // A row whose target is "info" states a figure without a goal: no mark.
+  const body = rows.map((r) => [
+    r.metric,
+    r.target,
+    ...columns.map((c) => renderCell(r.cells[c.key], r.target === 'info')),
+  ]);
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   lines.push(...body.map((r) => `| ${r.join(' | ')} |`));
   lines.push('', WARN_RULE, ...(notes.notes ?? []), '', `Method: ${notes.method}`);
@@ -147,6 +152,7 @@ export function renderKpiTable(
   return lines.join('\n');
 }
 
-function renderCell(cell: KpiCell | undefined): string {
-  return cell ? `${ICON[cell.status]} ${formatValue(cell.value, cell.unit)}` : '—';
+function renderCell(cell: KpiCell | undefined, unmarked = false): string {
+  if (!cell) return '—';
+  return unmarked ? formatValue(cell.value, cell.unit) : `${ICON[cell.status]} ${formatValue(cell.value, cell.unit)}`;
 }

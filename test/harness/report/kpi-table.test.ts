@@ -142,3 +142,18 @@ describe('KPI table', () => {
     expect(() => parseKpiTargets(['latency<3'])).toThrow(/^--kpi "latency<3": unknown metric "latency"/);
   });
 });
+
+describe('info rows', () => {
+  it('a row whose target is "info" shows its figure without a mark; a judged row keeps its mark', () => {
+    const table = renderKpiTable(
+      [
+        { metric: 'wrk -t1', target: 'info', cells: { a: { value: 99_900, unit: 'req/s', status: 'pass' } } },
+        { metric: 'ratio', target: '≥ 0.95', cells: { a: { value: 0.8, unit: '×', status: 'fail' } } },
+      ],
+      [{ key: 'a', title: 'nginx' }],
+      { method: 'm' },
+    );
+    expect(table).toContain('| wrk -t1 | info | 99.9K req/s |');
+    expect(table).toContain('| ratio | ≥ 0.95 | ❌ 0.8× |');
+  });
+});
