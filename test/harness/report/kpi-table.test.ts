@@ -154,6 +154,6 @@ describe('info rows', () => {
       { method: 'm' },
     );
     expect(table).toContain('| wrk -t1 | info | 99.9K req/s |');
-    expect(table).toContain('| ratio | ≥ 0.95 | ❌ 0.8× |');
+    expect(table).toContain('| ratio | ≥ 0.95 | ❌ 0.80× |');
   });
 });
