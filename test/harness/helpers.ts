@@ -1,6 +1,10 @@
 // Test helpers: a counting HTTP server on port 0 and an in-memory CommandIO.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { CommandIO } from '../../harness/io.ts';
 
 export interface TestServer {
@@ -45,5 +49,35 @@ export function memoryIO(): CommandIO & { out: () => string; err: () => string }
     stderr: { write: (t: string) => (err += t) },
     out: () => out,
     err: () => err,
+  };
+}
+
+/**
+ * For a file of command tests: each test gets a fresh results folder (`dir`), and every server it starts with
+ * `serve` is closed after it. Call once at the top of the file.
+ */
+export function commandFixture(): {
+  readonly dir: string;
+  serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer>;
+} {
+  let dir = '';
+  let servers: TestServer[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loadlab-test-'));
+  });
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async serve(handler) {
+      const server = await startServer(handler);
+      servers.push(server);
+      return server;
+    },
   };
 }

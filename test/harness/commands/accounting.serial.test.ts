@@ -1,27 +1,17 @@
 // Complete accounting: what `loadlab run` reports sending — every phase's sent, the verification calls (also a login
 // called again only to feed a capture), the monitor's same-origin /ready and /metrics probes — equals exactly what
 // the server counted. The server here counts every request it parses.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import type { RunJson } from '../../../harness/report/model.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
-import { memoryIO, startServer, type TestServer } from '../helpers.ts';
+import { commandFixture, memoryIO, startServer } from '../helpers.ts';
 import { readRun, SMOKE } from '../ladder/level-helpers.ts';
 
-let server: TestServer | undefined;
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'loadlab-test-'));
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = commandFixture();
 
 /** A tiny API: /ready, /metrics, a login that hands out a token, and records that carry the id asked for. */
 function handler(req: IncomingMessage, res: ServerResponse): void {
@@ -42,8 +32,8 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
 
 describe('loadlab run: complete accounting', () => {
   it('phases sent + verification + probes = what the server counted, exactly (a closed and an open phase)', async () => {
-    server = await startServer(handler);
-    const scenarioFile = join(dir, 'scenario.json');
+    const server = await fixture.serve(handler);
+    const scenarioFile = join(fixture.dir, 'scenario.json');
     const login = { name: 'POST /login', method: 'POST', path: '/login', body: {}, capture: { token: 'token' } };
     const auth = { authorization: 'Bearer {var:token}' };
     writeFileSync(
@@ -61,7 +51,17 @@ describe('loadlab run: complete accounting', () => {
     );
     const io = memoryIO();
     // Two generator threads: each thread's sends are counted and merged too.
-    const argv = ['run', '--target', server.url, '--scenario', scenarioFile, '--generator-threads', '2', '--out', dir];
+    const argv = [
+      'run',
+      '--target',
+      server.url,
+      '--scenario',
+      scenarioFile,
+      '--generator-threads',
+      '2',
+      '--out',
+      fixture.dir,
+    ];
     const probes = ['--ready-url', `${server.url}/ready`, '--metrics-url', `${server.url}/metrics`];
     const code = await main([...argv, ...probes, '--json'], io);
     expect(io.err()).toContain('PASSED');
@@ -86,7 +86,7 @@ describe('loadlab run: complete accounting', () => {
   });
 
   it('leaves the probes out when they go to another server (that server counts them, the target does not)', async () => {
-    server = await startServer(handler);
+    const server = await fixture.serve(handler);
     const monitorServer = await startServer(handler);
     try {
       const io = memoryIO();
@@ -104,7 +104,7 @@ describe('loadlab run: complete accounting', () => {
           '--ready-url',
           `${monitorServer.url}/ready`,
           '--out',
-          dir,
+          fixture.dir,
           '--json',
         ],
         io,
@@ -122,7 +122,7 @@ describe('loadlab run: complete accounting', () => {
   it('a level (--target) counts its verification calls the same way and fails on wrong answers, named in kpi.md', async () => {
     // The standard mix's routes; from the 200th request on, every 7th read of a user answers with the next user.
     let n = 0;
-    server = await startServer((req, res) => {
+    const server = await fixture.serve((req, res) => {
       n += 1;
       const id = Number(/\/(\d+)(?:\?|$)/.exec(req.url ?? '')?.[1] ?? 1);
       const wrong = n >= 200 && n % 7 === 0 && /^\/api\/users\/\d/.test(req.url ?? '');
@@ -134,8 +134,8 @@ describe('loadlab run: complete accounting', () => {
     // reach the server, and a generator checking every answer on two cores falls behind at the default 0.5.
     const load = ['--load-fraction', '0.1', '--check-sample', '1', '--generator-threads', '1'];
     const argv = ['level0', ...SMOKE, '--target', server.url, ...load];
-    expect(await main([...argv, '--out', dir], io)).toBe(1);
-    const { run, kpi } = readRun(dir) as { run: RunJson; kpi: string };
+    expect(await main([...argv, '--out', fixture.dir], io)).toBe(1);
+    const { run, kpi } = readRun(fixture.dir) as { run: RunJson; kpi: string };
     expect(validateRunJson(run)).toEqual([]);
     expect(run.config).toMatchObject({ generatorThreads: 1, arrivals: 'uniform', checkSample: 1 });
     expect(run.verification!.requests).toBeGreaterThanOrEqual(6); // every step of the standard mix once

@@ -1,25 +1,13 @@
 // Wrong answers under load: a server that passes verification and then, now and then, answers 200 with another
 // record than the one asked for. Sampled checks (here every response) count them as wrong-answer failures, the
 // summary names them, and the run fails with the check "right answers" (exit 1).
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import type { RunJson } from '../../../harness/report/model.ts';
-import { memoryIO, startServer, type TestServer } from '../helpers.ts';
+import { commandFixture, memoryIO } from '../helpers.ts';
 
-let server: TestServer | undefined;
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'loadlab-test-'));
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = commandFixture();
 
 /** Answers GET /users/:id with that user, except every `wrongEvery`-th request after the first, with the next one. */
 function users(wrongEvery: number | undefined) {
@@ -46,13 +34,13 @@ const runArgs = (url: string) => [
   '--check-sample',
   '1',
   '--out',
-  dir,
+  fixture.dir,
   '--json',
 ];
 
 describe('loadlab run: wrong answers', () => {
   it('a 200 with another id fails the run: wrong-answer in byError, named in the summary, check "right answers"', async () => {
-    server = await startServer(users(5));
+    const server = await fixture.serve(users(5));
     const io = memoryIO();
     expect(await main(runArgs(server.url), io)).toBe(1);
     const run = JSON.parse(io.out()) as RunJson;
@@ -72,7 +60,7 @@ describe('loadlab run: wrong answers', () => {
   });
 
   it('the same server answering rightly passes, every answer checked', async () => {
-    server = await startServer(users(undefined));
+    const server = await fixture.serve(users(undefined));
     const io = memoryIO();
     expect(await main(runArgs(server.url), io)).toBe(0);
     const run = JSON.parse(io.out()) as RunJson;

@@ -1,21 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../../harness/cli.ts';
 import { validateRunJson } from '../../../harness/report/validate.ts';
-import { closedPort, memoryIO, startServer, type TestServer } from '../helpers.ts';
+import { commandFixture, closedPort, memoryIO } from '../helpers.ts';
 
-let server: TestServer | undefined;
-let outDir: string;
-beforeEach(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'loadlab-test-'));
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  rmSync(outDir, { recursive: true, force: true });
-});
+const fixture = commandFixture();
 
 const json = (body: unknown) => (_req: unknown, res: import('node:http').ServerResponse) => {
   res.setHeader('content-type', 'application/json');
@@ -24,7 +14,7 @@ const json = (body: unknown) => (_req: unknown, res: import('node:http').ServerR
 
 describe('loadlab run', () => {
   it('open model: writes run.json (valid against the schema), series.csv and prints run.json alone with --json', async () => {
-    server = await startServer(json({ id: 1, name: 'a' }));
+    const server = await fixture.serve(json({ id: 1, name: 'a' }));
     const io = memoryIO();
     const code = await main(
       [
@@ -45,29 +35,29 @@ describe('loadlab run', () => {
         'error_rate<0.01',
         '--json',
         '--out',
-        outDir,
+        fixture.dir,
       ],
       io,
     );
     expect(code).toBe(0);
     const printed = JSON.parse(io.out());
     expect(validateRunJson(printed)).toEqual([]);
-    const [dir] = readdirSync(outDir);
+    const [dir] = readdirSync(fixture.dir);
     expect(dir).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-run-[0-9a-f]{4}$/);
-    const written = JSON.parse(readFileSync(join(outDir, dir!, 'run.json'), 'utf8'));
+    const written = JSON.parse(readFileSync(join(fixture.dir, dir!, 'run.json'), 'utf8'));
     expect(written).toEqual(printed);
     expect(written.phases.map((p: { name: string }) => p.name)).toEqual(['warmup', 'sustained']);
     expect(written.phases[1].requests).toMatchObject({ sent: 100, completed: 100, failed: 0 });
     expect(written.checks.map((c: { passed: boolean }) => c.passed)).toEqual([true, true]);
     expect(server.received()).toBe(1 + 50 + 100); // verification + warm-up + sustained
-    expect(readFileSync(join(outDir, dir!, 'series.csv'), 'utf8')).toMatch(
+    expect(readFileSync(join(fixture.dir, dir!, 'series.csv'), 'utf8')).toMatch(
       /^second,phase,rps,p50_ms,p99_ms,errors,generator_cpu_pct/,
     );
     expect(io.err()).toContain('PASSED');
   });
 
   it('closed model with a failing threshold exits 1 and still writes a valid run.json', async () => {
-    server = await startServer(json({ ok: true }));
+    const server = await fixture.serve(json({ ok: true }));
     const io = memoryIO();
     const code = await main(
       [
@@ -81,13 +71,13 @@ describe('loadlab run', () => {
         '--threshold',
         'rps>100000000',
         '--out',
-        outDir,
+        fixture.dir,
       ],
       io,
     );
     expect(code).toBe(1);
-    const [dir] = readdirSync(outDir);
-    const run = JSON.parse(readFileSync(join(outDir, dir!, 'run.json'), 'utf8'));
+    const [dir] = readdirSync(fixture.dir);
+    const run = JSON.parse(readFileSync(join(fixture.dir, dir!, 'run.json'), 'utf8'));
     expect(validateRunJson(run)).toEqual([]);
     expect(run.passed).toBe(false);
     expect(run.phases[0]).toMatchObject({ model: 'closed', connections: 2 });
@@ -99,19 +89,19 @@ describe('loadlab run', () => {
     const io = memoryIO();
     expect(
       await main(
-        ['run', '--target', `http://127.0.0.1:${port}`, '--rate', '10', '--duration', '1s', '--out', outDir],
+        ['run', '--target', `http://127.0.0.1:${port}`, '--rate', '10', '--duration', '1s', '--out', fixture.dir],
         io,
       ),
     ).toBe(3);
     expect(io.err()).toBe(
       `loadlab: target unreachable: GET http://127.0.0.1:${port}/ failed with ECONNREFUSED [LOADLAB_TARGET_UNREACHABLE]\n`,
     );
-    expect(readdirSync(outDir)).toEqual([]);
+    expect(readdirSync(fixture.dir)).toEqual([]);
   });
 
   it('exits 1 without benchmarking when verification finds a wrong answer', async () => {
-    server = await startServer(json({ name: 'a' }));
-    const scenarioFile = join(outDir, 'scenario.json');
+    const server = await fixture.serve(json({ name: 'a' }));
+    const scenarioFile = join(fixture.dir, 'scenario.json');
     writeFileSync(
       scenarioFile,
       JSON.stringify({
@@ -137,7 +127,7 @@ describe('loadlab run', () => {
           '--scenario',
           scenarioFile,
           '--out',
-          outDir,
+          fixture.dir,
         ],
         io,
       ),
@@ -149,7 +139,7 @@ describe('loadlab run', () => {
   });
 
   it('rejects an invalid scenario file with exit 2 naming the field', async () => {
-    const scenarioFile = join(outDir, 'bad.json');
+    const scenarioFile = join(fixture.dir, 'bad.json');
     writeFileSync(scenarioFile, JSON.stringify({ journeys: [{ name: 'j', steps: [{ path: 'no-slash' }] }] }));
     const io = memoryIO();
     expect(await main(['run', '--target', 'http://127.0.0.1:9', '--rate', '10', '--scenario', scenarioFile], io)).toBe(
