@@ -1,5 +1,8 @@
 // The benches' pure stage: measured rates in; medians, ratios, speed-ups and verdicts out.
 // Numbers only: report/words/bench.ts names and phrases them.
+import type { EngineFigures, EngineVerdict } from '../report/words/bench.ts';
+
+export type { EngineFigures, EngineVerdict };
 
 /** One overhead target's interleaved samples; `goalRatio` is the lowest acceptable ratio to the bare server. */
 export interface RateSamples {
@@ -245,23 +248,6 @@ export function defaultThreadCounts(generatorCores: number): number[] {
   return counts;
 }
 
-export interface EngineFigures {
-  closedRps: number;
-  autocannonCliRps: number;
-  /** Undefined when wrk is not on PATH. */
-  wrkRps?: number;
-  /** The closed model with one connection, at low load: the p99 the probes are held to, the p50 precision is. */
-  baseline: { p50Ms: number; p99Ms: number };
-  /** The open engine's highest rate where a probe holds, and its highest probe on schedule, per thread count. */
-  open: { threads: number; maxRps: number; onScheduleRps: number }[];
-  /** wrk2's, under the same p99 rule, and its highest probe on schedule; undefined when wrk2 is not on PATH. */
-  wrk2MaxRps?: number;
-  wrk2OnScheduleRps?: number;
-  /** One open phase at a low fixed rate on one thread. */
-  precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
-  rss: RssSummary & { rateRps: number; threads: number };
-}
-
 /** The goals bench engine states; they colour its KPI rows but set no exit code (the bench has no pass/fail rule). */
 export const ENGINE_GOALS = {
   closedToAutocannonCli: 0.95,
@@ -272,24 +258,6 @@ export const ENGINE_GOALS = {
   /** |open p50 − closed p50| at one connection. */
   p50WithinMs: 0.2,
 } as const;
-
-export interface EngineVerdict {
-  closedToAutocannonCli: number;
-  closedToWrk?: number;
-  /** Open engine on one thread ÷ wrk2, both under the probe rule; only when both were measured and wrk2's is > 0. */
-  openToWrk2?: number;
-  /** Open p50 (from the intended send) − the closed model's p50 at one connection. */
-  p50DifferenceMs: number;
-  meets: {
-    closedToAutocannonCli: boolean;
-    rss: boolean;
-    /** Undefined when no search ran on one thread. */
-    openOneThread?: boolean;
-    sendLagP50: boolean;
-    sendLagP99: boolean;
-    p50: boolean;
-  };
-}
 
 export function judgeEngine(f: EngineFigures): EngineVerdict {
   const g = ENGINE_GOALS;

@@ -1,5 +1,6 @@
 // bench overhead, workers and engine in words: row labels, KPI rows, checks, notes, the method line and kpi.md (pure).
-// Takes the judge's numbers by shape (nothing here imports harness/bench/), so arrows keep pointing down.
+// Takes the judge's numbers by shape (nothing here imports harness/bench/), so arrows keep pointing down; bench
+// engine's figure and verdict types are defined here once and bench/judge.ts fills them.
 import type { CheckReport, Environment, KpiCell, KpiRow, RunJson } from '../model.ts';
 import { renderKpiTable } from '../kpi-table.ts';
 
@@ -145,32 +146,46 @@ export type ProbeMissWord = 'late' | 'p99' | 'unanswered' | 'saturated' | 'rate'
 
 export type EnginePinning = { generatorCpus: number[]; targetCpu: number; cpus: number } | { cpus: number };
 
+/** bench engine's figures, as the judge (bench/judge.ts) measures them. */
+export interface EngineFigures {
+  closedRps: number;
+  autocannonCliRps: number;
+  /** Undefined when wrk is not on PATH. */
+  wrkRps?: number;
+  /** The closed model with one connection, at low load: the p99 the probes are held to, the p50 precision is. */
+  baseline: { p50Ms: number; p99Ms: number };
+  /** The open engine's highest rate where a probe holds, and its highest probe on schedule, per thread count. */
+  open: { threads: number; maxRps: number; onScheduleRps: number }[];
+  /** wrk2's, under the same p99 rule, and its highest probe on schedule; undefined when wrk2 is not on PATH. */
+  wrk2MaxRps?: number;
+  wrk2OnScheduleRps?: number;
+  /** One open phase at a low fixed rate on one thread. */
+  precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
+  rss: { peakMb: number; firstQuarterMb: number; lastQuarterMb: number; rateRps: number; threads: number };
+}
+
+/** The judge's verdict on them. */
+export interface EngineVerdict {
+  closedToAutocannonCli: number;
+  closedToWrk?: number;
+  /** Open engine on one thread ÷ wrk2, both under the probe rule; only when both were measured and wrk2's is > 0. */
+  openToWrk2?: number;
+  /** Open p50 (from the intended send) − the closed model's p50 at one connection. */
+  p50DifferenceMs: number;
+  meets: {
+    closedToAutocannonCli: boolean;
+    rss: boolean;
+    /** Undefined when no search ran on one thread. */
+    openOneThread?: boolean;
+    sendLagP50: boolean;
+    sendLagP99: boolean;
+    p50: boolean;
+  };
+}
+
 export interface EngineWordsInput {
-  figures: {
-    closedRps: number;
-    autocannonCliRps: number;
-    wrkRps?: number;
-    baseline: { p50Ms: number; p99Ms: number };
-    open: { threads: number; maxRps: number; onScheduleRps: number }[];
-    wrk2MaxRps?: number;
-    wrk2OnScheduleRps?: number;
-    precision: { rateRps: number; sendLagP50Ms: number; sendLagP99Ms: number; p50Ms: number; cpuPctMean: number };
-    rss: { peakMb: number; firstQuarterMb: number; lastQuarterMb: number; rateRps: number; threads: number };
-  };
-  verdict: {
-    closedToAutocannonCli: number;
-    closedToWrk?: number;
-    openToWrk2?: number;
-    p50DifferenceMs: number;
-    meets: {
-      closedToAutocannonCli: boolean;
-      rss: boolean;
-      openOneThread?: boolean;
-      sendLagP50: boolean;
-      sendLagP99: boolean;
-      p50: boolean;
-    };
-  };
+  figures: EngineFigures;
+  verdict: EngineVerdict;
   goals: {
     closedToAutocannonCli: number;
     rssPeakMb: number;
