@@ -1,15 +1,15 @@
 // A generator worker thread: runs its share of one phase (engine/threads.ts) and reports back.
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runClosed } from './closed.ts';
 import { runOpen } from './open.ts';
 import { Recorder } from './recorder.ts';
 import type { ThreadJob, ThreadMessage, ThreadResult } from './thread-job.ts';
+import { createLoopDelay, loopDelayP99Ms } from '../monitor/loop-delay.ts';
+import { parseStat } from '../monitor/proc.ts';
 
 const WINDOW_MS = 1_000;
-const LOOP_RESOLUTION_MS = 10;
-const CLOCK_TICKS_PER_SEC = 100;
 
 const port = parentPort!;
 const job = workerData as ThreadJob;
@@ -18,9 +18,7 @@ const post = (m: ThreadMessage): void => port.postMessage(m);
 /** This thread's CPU seconds (Linux: /proc/thread-self/stat utime + stime); undefined elsewhere. */
 function threadCpuSec(): number | undefined {
   try {
-    const text = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+    return parseStat(readFileSync('/proc/thread-self/stat', 'utf8'))?.cpuSec;
   } catch {
     return undefined;
   }
@@ -29,8 +27,7 @@ function threadCpuSec(): number | undefined {
 async function run(startAtEpochMs: number): Promise<ThreadResult> {
   const recorder = new Recorder();
   const windows = setInterval(() => post({ type: 'window', window: recorder.takeEncodedWindow() }), WINDOW_MS);
-  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  loop.enable();
+  const loop = createLoopDelay();
   const elu = performance.eventLoopUtilization();
   const cpuBefore = threadCpuSec();
   const startedMs = performance.now();
@@ -91,7 +88,7 @@ async function run(startAtEpochMs: number): Promise<ThreadResult> {
         : performance.eventLoopUtilization(elu).utilization * elapsedSec - spinWaitSec;
     return {
       busyCpuPct: Math.round(Math.max(0, busySec / Math.max(elapsedSec, 1e-3)) * 1000) / 10,
-      eventLoopP99Ms: Math.round(Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) * 10) / 10,
+      eventLoopP99Ms: loopDelayP99Ms(loop),
     };
   }
 }

@@ -1,7 +1,8 @@
 // Samples once a second: the generator's own CPU and event-loop delay, every named process by pid (the SUT's
 // primary and workers, PostgreSQL, Redis, the load balancer, this process and its threads), the machine's CPU,
 // the SUT's /metrics and /ready. It counts its own probes and times its own work.
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { performance, type IntervalHistogram } from 'node:perf_hooks';
+import { createLoopDelay, loopDelayP99Ms } from './loop-delay.ts';
 import { classifyError } from '../engine/accounting.ts';
 import type { GeneratorReport, MonitorSample, PhaseReport, ProcessReport, SideRequests } from '../report/model.ts';
 import { ProcessSampler, type ProcessRoot } from './processes.ts';
@@ -10,14 +11,8 @@ import { parsePrometheusText, readSutMetrics, type CacheCounters } from './prome
 
 export type { MonitorSample, ProcessRoot };
 
-// Node's histogram records the whole timer interval, so the resolution is subtracted to get the delay.
-const LOOP_RESOLUTION_MS = 10;
 /** A probe must finish inside its one-second tick. */
 const PROBE_TIMEOUT_MS = 900;
-
-function loopDelayP99Ms(h: IntervalHistogram): number {
-  return round1(Math.max(0, h.percentile(99) / 1e6 - LOOP_RESOLUTION_MS));
-}
 
 export interface MonitorOptions {
   /** Named processes sampled by pid with their descendants; one without a pid is reported as not sampled. */
@@ -51,10 +46,8 @@ export class Monitor {
   private phaseCosts: SampleCost[] = [];
 
   constructor(private readonly opts: MonitorOptions = {}) {
-    this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-    this.phaseLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-    this.loop.enable();
-    this.phaseLoop.enable();
+    this.loop = createLoopDelay();
+    this.phaseLoop = createLoopDelay();
     this.sampler = new ProcessSampler(opts.processes ?? [], {
       reader: opts.reader ?? createProcReader(),
       self: { pid: process.pid, name: 'generator', threads: opts.threads ?? true },
