@@ -39,8 +39,6 @@ export interface OpenOptions {
   checkSample?: number;
   /** Count this response header's values (lower-case name). */
   tallyHeader?: string;
-  /** How close to a due send the engine stops sleeping on a timer and turns the event loop (default 1.5 ms; 0: timer only). */
-  spinWindowMs?: number;
 }
 
 export interface OpenRunResult {
@@ -69,9 +67,9 @@ export interface OpenRunResult {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /**
  * Node's timers fire up to ~1 ms late: the engine sleeps on a timer until this close to the next due send, then
- * turns the event loop (setImmediate, which still serves I/O) until it is due. Costs CPU only in that window.
+ * sleeps the thread (nothing outstanding) or turns the event loop (setImmediate still serves I/O) until it is due.
  */
-export const SPIN_WINDOW_MS = 1.5;
+const SPIN_WINDOW_MS = 1.5;
 /** A futex wait wakes up to ~50 µs late (the kernel's timer slack): wake this much before the due time. */
 const WAKE_EARLY_MS = 0.05;
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
@@ -262,7 +260,6 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   };
 
   const startedAt = opts.startAtMs ?? performance.now();
-  const spinWindowMs = opts.spinWindowMs ?? SPIN_WINDOW_MS;
   let spinIdleMs = 0;
   await new Promise<void>((resolve) => {
     let index = share.index;
@@ -285,8 +282,8 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
       const waitMs = startedAt + schedule.intendedMs(index) - now;
       if (batch >= MAX_SENDS_PER_TURN) {
         setImmediate(tick); // behind schedule: let responses in before sending the rest (they count as late)
-      } else if (waitMs > spinWindowMs) {
-        setTimeout(tick, waitMs - spinWindowMs);
+      } else if (waitMs > SPIN_WINDOW_MS) {
+        setTimeout(tick, waitMs - SPIN_WINDOW_MS);
       } else if (engine.outstanding === 0 && waitMs > WAKE_EARLY_MS) {
         // Nothing can arrive while nothing is outstanding: sleep the thread (a futex wait, no CPU) to just
         // before the due time instead of turning the loop.
