@@ -1,8 +1,8 @@
-// Open model: arrivals on a fixed schedule over an undici Pool; latency counts from each request's intended
-// send time, service time from its actual send. One call runs on the calling thread; several threads each run
+// Open model: arrivals on a fixed schedule over keep-alive connections of our own (engine/http1.ts); latency
+// counts from each request's intended send time, service time from its actual write. One call runs on the calling thread; several threads each run
 // an interleaved share of the one schedule (engine/threads.ts).
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import { encodeRequest, Http1Pool, type Http1Error, type Http1Handler } from './http1.ts';
 import { Recorder } from './recorder.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyError } from './accounting.ts';
@@ -30,7 +30,7 @@ export interface OpenOptions {
   recorder?: Recorder;
   seed?: number;
   /** A pool shared across phases (warm-up warms its connections); the caller closes it. */
-  pool?: Pool;
+  pool?: Http1Pool;
   /** This thread sends arrivals share.index, share.index + share.count, …; default: all of them. */
   share?: { index: number; count: number };
   /** When the schedule starts, in this thread's performance.now() ms (threads agree on one instant); default now. */
@@ -83,14 +83,13 @@ export function defaultMaxSockets(targetRps: number, timeoutMs: number): number 
   return Math.max(16, Math.min(8192, Math.ceil((targetRps * timeoutMs) / 1000) + 16));
 }
 
-export function createOpenPool(target: string, opts: { timeoutMs: number; maxSockets: number }): Pool {
-  return new Pool(target, {
-    connections: opts.maxSockets,
-    pipelining: 1,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    keepAliveTimeout: 60_000,
-  });
+export function createOpenPool(target: string, opts: { timeoutMs: number; maxSockets: number }): Http1Pool {
+  return new Http1Pool(target, { maxConnections: opts.maxSockets, timeoutMs: opts.timeoutMs });
+}
+
+/** Connections opened before the schedule starts (no request on them): about one per 2,000 req/s. */
+function preconnectCount(rate: number, maxSockets: number): number {
+  return Math.min(maxSockets, Math.max(2, Math.ceil(rate / 2000)));
 }
 
 let clockReading: number | undefined;
@@ -112,7 +111,7 @@ function readClock(): number {
 }
 
 interface Engine {
-  pool: Pool;
+  pool: Http1Pool;
   recorder: Recorder;
   sendLag: LatencyHistogram;
   serviceTime: LatencyHistogram;
@@ -126,64 +125,52 @@ interface Engine {
   onIdle: (() => void) | undefined;
 }
 
-/**
- * One request's exchange with the server, as an undici dispatch handler: no promise or stream per request,
- * the body kept only when a capture or an answer check needs it.
- */
-class Exchange implements Dispatcher.DispatchHandler {
-  private status = 0;
-  private chunks: Buffer[] | undefined;
+/** One request's exchange with the server: the handler the connection pool calls back, no promise per request. */
+class Exchange implements Http1Handler {
   private retried = false;
   private written = false;
 
   constructor(
     private readonly engine: Engine,
-    private readonly request: PreparedRequest,
-    private readonly options: Dispatcher.DispatchOptions,
-    private readonly release: (bodyText: string | undefined) => void,
+    private readonly lent: Lent,
     private readonly intendedAt: number,
     private sentAt: number,
     private readonly checked: boolean,
   ) {}
 
   send(): void {
-    this.engine.pool.dispatch(this.options, this);
+    const { lent } = this;
+    this.engine.pool.request({
+      bytes: lent.bytes,
+      head: lent.request.method === 'HEAD',
+      wantHeaders: this.engine.tally !== undefined,
+      wantBody: this.checked || lent.wantBody,
+      handler: this,
+    });
   }
 
-  /** undici calls this as it writes the request to a socket: only now is it sent (the server can count it). */
-  onConnect(): void {
+  /** The pool wrote the request to a connection: only now is it sent (the server can count it). */
+  onWritten(): void {
+    this.sentAt = performance.now();
     this.markSent();
-    this.status = 0;
-    this.chunks = this.checked || needsBody(this.request.step) ? [] : undefined;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    if (this.engine.tally && statusCode >= 200) this.engine.tally.count(rawHeaders);
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.chunks?.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
+  onResponse(status: number, rawHeaders: string[] | undefined, body: Buffer | undefined): void {
     const engine = this.engine;
     const now = readClock();
-    const bodyText = this.chunks ? Buffer.concat(this.chunks).toString('utf8') : undefined;
+    const bodyText = body?.toString('utf8');
     this.finish(bodyText);
     if (engine.closed) return;
-    const { step } = this.request;
-    const success = isSuccessStatus(this.status, step.expectStatus);
-    const problem =
-      success && this.checked ? engine.sampler!.check(step, this.status, bodyText ?? '', this.request.path) : undefined;
+    if (engine.tally && rawHeaders) engine.tally.count(rawHeaders);
+    const { step, path } = this.lent.request;
+    const success = isSuccessStatus(status, step.expectStatus);
+    const problem = success && this.checked ? engine.sampler!.check(step, status, bodyText ?? '', path) : undefined;
     if (problem !== undefined) engine.recorder.recordError(step.name, 'wrong-answer');
-    else engine.recorder.recordResponse(step.name, this.status, success, (now - this.intendedAt) * 1000);
+    else engine.recorder.recordResponse(step.name, status, success, (now - this.intendedAt) * 1000);
     engine.serviceTime.recordUs((now - this.sentAt) * 1000);
   }
 
-  onError(error: Error): void {
+  onError(error: Http1Error): void {
     const engine = this.engine;
     // A server that closes an idle keep-alive socket (a draining worker, an LB) races a client sending on
     // it. Browsers and load balancers resend an idempotent request once on a new connection; so do we,
@@ -191,30 +178,30 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (
       !engine.closed &&
       !this.retried &&
-      IDEMPOTENT.has(this.request.method) &&
+      error.reused &&
+      IDEMPOTENT.has(this.lent.request.method) &&
       classifyError(error) === 'ECONNRESET'
     ) {
       this.retried = true;
       engine.resetRetries += 1;
-      this.sentAt = performance.now();
       this.send();
       return;
     }
     this.finish(undefined);
     if (engine.closed) return;
     this.markSent(); // a request that failed before it was written (a refused connection) was still attempted
-    engine.recorder.recordError(this.request.step.name, classifyError(error));
+    engine.recorder.recordError(this.lent.request.step.name, classifyError(error));
   }
 
   private markSent(): void {
     if (this.written || this.engine.closed) return;
     this.written = true;
     this.engine.written += 1;
-    this.engine.recorder.recordSent(this.request.step.name);
+    this.engine.recorder.recordSent(this.lent.request.step.name);
   }
 
   private finish(bodyText: string | undefined): void {
-    this.release(bodyText);
+    this.lent.release(bodyText);
     const engine = this.engine;
     engine.outstanding -= 1;
     if (engine.outstanding === 0) engine.onIdle?.();
@@ -228,9 +215,9 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   const arrivals = opts.arrivals ?? 'uniform';
   const schedule = createSchedule({ ...opts, arrivals });
   const ownRate = Math.max(opts.targetRps, opts.fromRps ?? 0) / share.count;
-  const pool =
-    opts.pool ??
-    createOpenPool(opts.target, { timeoutMs, maxSockets: opts.maxSockets ?? defaultMaxSockets(ownRate, timeoutMs) });
+  const maxSockets = opts.maxSockets ?? defaultMaxSockets(ownRate, timeoutMs);
+  const pool = opts.pool ?? createOpenPool(opts.target, { timeoutMs, maxSockets });
+  await pool.preconnect(preconnectCount(ownRate, maxSockets));
   const engine: Engine = {
     pool,
     recorder: opts.recorder ?? new Recorder(),
@@ -244,19 +231,19 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     resetRetries: 0,
     onIdle: undefined,
   };
-  const source = createRequestSource(opts.scenario, (opts.seed ?? 1) + share.index * 1_000_003);
+  const source = createRequestSource(opts.scenario, pool.url, (opts.seed ?? 1) + share.index * 1_000_003);
   let lateSends = 0;
   let dispatched = 0;
 
   const send = (intendedAt: number, now: number): void => {
-    const { request, options, release } = source.take();
+    const lent = source.take();
     const lagMs = now - intendedAt;
     engine.sendLag.recordUs(lagMs > 0 ? lagMs * 1000 : 0);
     if (lagMs > lateThresholdMs) lateSends += 1;
     engine.outstanding += 1;
     dispatched += 1;
     const checked = engine.sampler?.take() ?? false;
-    new Exchange(engine, request, options, release, intendedAt, now, checked).send();
+    new Exchange(engine, lent, intendedAt, now, checked).send();
   };
 
   const startedAt = opts.startAtMs ?? performance.now();
@@ -299,7 +286,7 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   const scheduleSec = opts.durationSec;
   await waitForDrain(engine, opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000), startedAt + scheduleSec * 1000);
   engine.closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
-  if (!opts.pool) await pool.destroy().catch(() => undefined);
+  if (!opts.pool) await pool.close();
   return {
     recorder: engine.recorder,
     intended: schedule.count,
@@ -332,7 +319,10 @@ function waitForDrain(engine: Engine, drainTimeoutMs: number, scheduleEndMs: num
 
 interface Lent {
   request: PreparedRequest;
-  options: Dispatcher.DispatchOptions;
+  /** The request as written to the socket. */
+  bytes: Buffer;
+  /** The step captures from its body. */
+  wantBody: boolean;
   release: (bodyText: string | undefined) => void;
 }
 
@@ -340,21 +330,16 @@ interface RequestSource {
   take(): Lent;
 }
 
-function dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
-  return {
-    path: request.path,
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-  };
+function lend(origin: URL, request: PreparedRequest, release: Lent['release']): Lent {
+  const bytes = encodeRequest(origin, request.method, request.path, request.headers, request.body);
+  return { request, bytes, wantBody: needsBody(request.step), release };
 }
 
 /** Static scenarios reuse one prepared request; others lend an idle session per arrival (busy or thinking sessions are skipped). */
-function createRequestSource(scenario: Scenario, seed: number): RequestSource {
+function createRequestSource(scenario: Scenario, origin: URL, seed: number): RequestSource {
   if (isStaticScenario(scenario)) {
     const step = scenario.journeys[0]!.steps[0]!;
-    const request = prepareRequest(step, { random: Math.random, seq: 0, vars: {} });
-    const lent: Lent = { request, options: dispatchOptions(request), release: () => undefined };
+    const lent = lend(origin, prepareRequest(step, { random: Math.random, seq: 0, vars: {} }), () => undefined);
     return { take: () => lent };
   }
   const idle: Session[] = [];
@@ -363,13 +348,12 @@ function createRequestSource(scenario: Scenario, seed: number): RequestSource {
     take() {
       const session = idle.pop() ?? new Session(scenario, seed + created++);
       const request = session.next();
-      const release = (bodyText: string | undefined): void => {
+      return lend(origin, request, (bodyText) => {
         session.onResponse(request.step, bodyText);
         const thinkMs = request.step.thinkTimeMs;
         if (thinkMs > 0) setTimeout(() => idle.push(session), thinkMs).unref();
         else idle.push(session);
-      };
-      return { request, options: dispatchOptions(request), release };
+      });
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { OracleTiming } from './oracle.ts';
 import { spawnOracle } from './oracle-process.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Pool } from 'undici';
+import type { Http1Pool } from '../engine/http1.ts';
 import { createOpenPool, defaultMaxSockets, runOpen } from '../engine/open.ts';
 import { runClosed } from '../engine/closed.ts';
 import { createAdHocScenario } from '../scenario/load.ts';
@@ -243,7 +243,7 @@ interface Driven {
 /** The open engine's default late threshold (engine/open.ts), named in the saturation reason. */
 const LATE_THRESHOLD_MS = 2;
 
-async function drive(c: SelftestCase, target: string, durationSec: number, pool?: Pool): Promise<Driven> {
+async function drive(c: SelftestCase, target: string, durationSec: number, pool?: Http1Pool): Promise<Driven> {
   const scenario = createAdHocScenario({ path: '/' });
   if (c.model === 'open') {
     const r = await runOpen({
