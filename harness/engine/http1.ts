@@ -146,7 +146,7 @@ class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let at = 0;
     while (at < data.length) {
@@ -227,7 +227,6 @@ class Connection {
       }
     }
     if (this.pending === undefined && at < data.length) this.pending = data.subarray(at);
-    data = undefined as unknown as Buffer;
   }
 
   /** Reads the status line and the headers that frame the body; false when the connection failed. */
