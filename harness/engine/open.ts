@@ -7,7 +7,7 @@ import { Recorder } from './recorder.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyError } from './accounting.ts';
 import { isSuccessStatus } from '../scenario/answer.ts';
-import { createSchedule } from './schedule.ts';
+import { createSchedule, type ArrivalSchedule } from './schedule.ts';
 import { AnswerSampler, HeaderCounter } from './inspect.ts';
 import { needsBody, prepareRequest, Session, isStaticScenario, type PreparedRequest } from '../scenario/session.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -247,42 +247,9 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
   };
 
   const startedAt = opts.startAtMs ?? performance.now();
-  let spinIdleMs = 0;
-  await new Promise<void>((resolve) => {
-    let index = share.index;
-    let lastSpinAt: number | undefined;
-    const tick = (): void => {
-      let now = performance.now();
-      // A spin turn that came straight back (nothing else ran in between) was idle, not work.
-      if (lastSpinAt !== undefined && now - lastSpinAt < IDLE_TURN_MS) spinIdleMs += now - lastSpinAt;
-      lastSpinAt = undefined;
-      let batch = 0;
-      while (index < schedule.count) {
-        const due = startedAt + schedule.intendedMs(index);
-        if (due > now) break;
-        send(due, now);
-        index += share.count;
-        now = performance.now();
-        if (++batch >= MAX_SENDS_PER_TURN) break;
-      }
-      if (index >= schedule.count) return resolve();
-      const waitMs = startedAt + schedule.intendedMs(index) - now;
-      if (batch >= MAX_SENDS_PER_TURN) {
-        setImmediate(tick); // behind schedule: let responses in before sending the rest (they count as late)
-      } else if (waitMs > SPIN_WINDOW_MS) {
-        setTimeout(tick, waitMs - SPIN_WINDOW_MS);
-      } else if (engine.outstanding === 0 && waitMs > WAKE_EARLY_MS) {
-        // Nothing can arrive while nothing is outstanding: sleep the thread (a futex wait, no CPU) to just
-        // before the due time instead of turning the loop.
-        Atomics.wait(SLEEP_CELL, 0, 0, waitMs - WAKE_EARLY_MS);
-        setImmediate(tick);
-      } else {
-        lastSpinAt = performance.now();
-        setImmediate(tick);
-      }
-    };
-    tick();
-  });
+  const loop = new SendLoop(schedule, startedAt, share, send, engine);
+  await loop.run();
+  const spinIdleMs = loop.spinIdleMs;
   const scheduleSec = opts.durationSec;
   await waitForDrain(engine, opts.drainTimeoutMs ?? Math.min(timeoutMs, 5_000), startedAt + scheduleSec * 1000);
   engine.closed = true; // requests still outstanding stay counted as in flight; their late answers or aborts are ignored
@@ -302,6 +269,70 @@ export async function runOpen(opts: OpenOptions): Promise<OpenRunResult> {
     ...(engine.sampler ? { answerChecks: engine.sampler.report() } : {}),
     ...(engine.tally ? { tally: engine.tally.report() } : {}),
   };
+}
+
+/**
+ * Sends each arrival of this thread's share when it is due. Its state lives in fields, not in a closure's
+ * variables: a number written to a closure variable is a new heap object each time, and this loop turns
+ * hundreds of thousands of times a second at high rates — that garbage was most of the collector's work.
+ */
+class SendLoop {
+  spinIdleMs = 0;
+  private index: number;
+  private lastSpinAt = -1;
+  private resolve: () => void = () => undefined;
+  private readonly tick = (): void => this.turn();
+
+  constructor(
+    private readonly schedule: ArrivalSchedule,
+    private readonly startedAt: number,
+    private readonly share: { index: number; count: number },
+    private readonly send: (intendedAt: number, now: number) => void,
+    private readonly engine: Engine,
+  ) {
+    this.index = share.index;
+  }
+
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.turn();
+    });
+  }
+
+  private turn(): void {
+    const { schedule, startedAt } = this;
+    let now = performance.now();
+    // A spin turn that came straight back (nothing else ran in between) was idle, not work.
+    if (this.lastSpinAt >= 0 && now - this.lastSpinAt < IDLE_TURN_MS) this.spinIdleMs += now - this.lastSpinAt;
+    this.lastSpinAt = -1;
+    let batch = 0;
+    let index = this.index;
+    while (index < schedule.count) {
+      const due = startedAt + schedule.intendedMs(index);
+      if (due > now) break;
+      this.send(due, now);
+      index += this.share.count;
+      now = performance.now();
+      if (++batch >= MAX_SENDS_PER_TURN) break;
+    }
+    this.index = index;
+    if (index >= schedule.count) return this.resolve();
+    const waitMs = startedAt + schedule.intendedMs(index) - now;
+    if (batch >= MAX_SENDS_PER_TURN) {
+      setImmediate(this.tick); // behind schedule: let responses in before sending the rest (they count as late)
+    } else if (waitMs > SPIN_WINDOW_MS) {
+      setTimeout(this.tick, waitMs - SPIN_WINDOW_MS);
+    } else if (this.engine.outstanding === 0 && waitMs > WAKE_EARLY_MS) {
+      // Nothing can arrive while nothing is outstanding: sleep the thread (a futex wait, no CPU) to just
+      // before the due time instead of turning the loop.
+      Atomics.wait(SLEEP_CELL, 0, 0, waitMs - WAKE_EARLY_MS);
+      setImmediate(this.tick);
+    } else {
+      this.lastSpinAt = performance.now();
+      setImmediate(this.tick);
+    }
+  }
 }
 
 /** Resolves when nothing is outstanding, or when the drain deadline (measured from the schedule's end) passes. */
