@@ -67,7 +67,7 @@ export class HeaderCounter {
     this.name = header.toLowerCase();
   }
 
-  /** From undici's raw headers (Buffers) or autocannon's flat list (strings). */
+  /** From the open engine's raw headers or autocannon's flat list (name, value, …). */
   count(rawHeaders: ReadonlyArray<Buffer | string>): void {
     const length = this.name.length;
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
