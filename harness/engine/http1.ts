@@ -80,6 +80,15 @@ function find(data: Buffer, needle: Buffer, from: number, end: number): number {
   return at >= 0 && at + needle.length <= end ? at : -1;
 }
 
+const HTTP_PREFIX = 'HTTP/1.';
+
+/** False as soon as the bytes so far cannot begin an HTTP/1.x status line. */
+function startsLikeHttp(data: Buffer, from: number, end: number): boolean {
+  const n = Math.min(end - from, HTTP_PREFIX.length);
+  for (let i = 0; i < n; i++) if (data[from + i] !== HTTP_PREFIX.charCodeAt(i)) return false;
+  return true;
+}
+
 function copy(data: Buffer, from: number, to: number): Buffer {
   return Buffer.from(data.subarray(from, to));
 }
@@ -187,6 +196,7 @@ class Connection {
           const headEnd = find(data, HEAD_END, at, end);
           if (headEnd < 0) {
             if (end - at > MAX_HEAD_BYTES) return this.fail('HTTP_PARSE', 'response head over 64 KiB');
+            if (!startsLikeHttp(data, at, end)) return this.fail('HTTP_PARSE', 'not an HTTP/1.x response');
             this.pending = copy(data, at, end);
             return;
           }
@@ -311,13 +321,14 @@ class Connection {
     this.rawHeaders = undefined;
     this.state = State.Head;
     this.exchanges += 1;
-    const keep = this.keepAlive;
-    request.handler.onResponse(status, rawHeaders, body);
-    if (keep) this.pool.onFree(this);
+    // The connection is free before the handler hears the answer, so a request the handler sends at once
+    // reuses it instead of opening another.
+    if (this.keepAlive) this.pool.onFree(this);
     else {
       this.socket.destroy();
       this.pool.onGone(this, 'ECONNRESET', 'closed after its answer');
     }
+    request.handler.onResponse(status, rawHeaders, body);
   }
 }
 
@@ -408,6 +419,7 @@ export class Http1Pool {
 
   /** Opens connections (no requests on them) until `count` are open, and waits for them. */
   async preconnect(count: number): Promise<void> {
+    if (this.closed) return;
     const want = Math.min(count, this.maxConnections);
     const waiting: Promise<void>[] = [];
     while (this.all.size < want) {

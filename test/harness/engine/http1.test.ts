@@ -929,5 +929,48 @@ describe('Http1Pool', () => {
       expect(text(await send(p))).toBe('ok');
       expect(server.connections()).toBe(2);
     });
+
+    it('opens nothing once the pool is closed', async () => {
+      const server = await httpServer((_req, res) => res.end('ok'));
+      const p = pool(server.url);
+      await p.close();
+      await p.preconnect(2);
+      expect([p.size, p.opened]).toEqual([0, 0]);
+    });
+  });
+
+  it('a request sent from onResponse reuses the connection that answered: 10 chained requests, 1 connection', async () => {
+    const server = await httpServer((req, res) => res.end(`answer to ${req.url}`));
+    const p = pool(server.url);
+    const bodies: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const next = (i: number): void =>
+        p.request({
+          bytes: encodeRequest(p.url, 'GET', `/${i}`, {}),
+          head: false,
+          wantHeaders: false,
+          wantBody: true,
+          handler: {
+            onWritten: () => undefined,
+            onResponse: (_status, _headers, body) => {
+              bodies.push(body!.toString());
+              if (i < 9) next(i + 1);
+              else resolve();
+            },
+            onError: reject,
+          },
+        });
+      next(0);
+    });
+    expect(bodies).toEqual(Array.from({ length: 10 }, (_, i) => `answer to /${i}`));
+    expect([p.opened, server.connections()]).toEqual([1, 1]);
+  });
+
+  it('a server that answers with something other than HTTP fails as HTTP_PARSE at once, before any blank line', async () => {
+    const server = await rawServer(({ socket }) => socket.write('SSH-2.0-OpenSSH_9.6\r\n')); // and stays open
+    const p = pool(server.url, { timeoutMs: 60_000 });
+    const error = failure(await send(p));
+    expect(error.code).toBe('HTTP_PARSE');
+    await server.closed(0);
   });
 });
