@@ -16,6 +16,8 @@ export interface SutConfig {
   readonly dbConnectTimeoutMs: number;
   readonly cacheEnabled: boolean;
   readonly cacheMax: number;
+  /** The LRU's bound in bytes of cached JSON, besides its entry count. */
+  readonly cacheMaxBytes: number;
   readonly cacheTtlMs: number;
   readonly latency: LatencySpec;
   readonly latencySeed: number;
@@ -30,6 +32,10 @@ export interface SutConfig {
   readonly readyMaxPoolWaiting: number;
   /** Background jobs processed at once inside each worker; 0 = none (run `npm run tasks:process`). */
   readonly taskConcurrency: number;
+  /** Admission control: requests in progress per worker above which it answers 503 SUT_OVERLOADED; 0 = off (queue). */
+  readonly maxInFlight: number;
+  /** Requests per second per client (address) above which it answers 429 SUT_RATE_LIMITED; 0 = off. */
+  readonly rateLimitRps: number;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -127,6 +133,7 @@ export function loadConfig(env: Env = process.env): SutConfig {
     dbConnectTimeoutMs: r.int('DB_CONNECT_TIMEOUT_MS', 2000, 1, 600_000),
     cacheEnabled: r.oneOf('CACHE', 'on', ['on', 'off']) === 'on',
     cacheMax: r.int('CACHE_MAX', 10_000, 1, 10_000_000),
+    cacheMaxBytes: r.int('CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     cacheTtlMs: r.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
     latency: typeof latency === 'string' ? { kind: 'none' } : latency,
     latencySeed: r.int('LATENCY_SEED', 1, 0, 2 ** 32 - 1),
@@ -140,6 +147,8 @@ export function loadConfig(env: Env = process.env): SutConfig {
     readyMaxLagMs: r.int('READY_MAX_LAG_MS', 200, 1, 60_000),
     readyMaxPoolWaiting: r.int('READY_MAX_POOL_WAITING', 50, 0, 1_000_000),
     taskConcurrency: r.int('TASK_CONCURRENCY', 4, 0, 1000),
+    maxInFlight: r.int('MAX_IN_FLIGHT', 0, 0, 1_000_000),
+    rateLimitRps: r.int('RATE_LIMIT_RPS', 0, 0, 10_000_000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       latencySeed: 1,
       databaseUrl: undefined,
       adminToken: undefined,
+      cacheMaxBytes: 64 * 1024 * 1024,
+      maxInFlight: 0,
+      rateLimitRps: 0,
     });
     expect(config.workers).toBeGreaterThanOrEqual(1);
     expect(Object.isFrozen(config)).toBe(true);
@@ -48,6 +51,9 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'secret-admin',
       BODY_LIMIT_BYTES: '1024',
       LOG_LEVEL: 'debug',
+      CACHE_MAX_BYTES: '4096',
+      MAX_IN_FLIGHT: '64',
+      RATE_LIMIT_RPS: '100',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -65,6 +71,9 @@ describe('loadConfig', () => {
       adminToken: 'secret-admin',
       bodyLimitBytes: 1024,
       logLevel: 'debug',
+      cacheMaxBytes: 4096,
+      maxInFlight: 64,
+      rateLimitRps: 100,
     });
   });
 
@@ -75,6 +84,9 @@ describe('loadConfig', () => {
     ['DB_POOL_MAX', '-1', /^DB_POOL_MAX="-1": expected a whole number/],
     ['CACHE', 'maybe', /^CACHE="maybe": expected one of on, off$/],
     ['CACHE_TTL_MS', '1.5', /^CACHE_TTL_MS="1.5": expected a whole number/],
+    ['CACHE_MAX_BYTES', '10', /^CACHE_MAX_BYTES="10": expected a whole number from 1024 to/],
+    ['MAX_IN_FLIGHT', '-3', /^MAX_IN_FLIGHT="-3": expected a whole number from 0 to 1000000$/],
+    ['RATE_LIMIT_RPS', 'fast', /^RATE_LIMIT_RPS="fast": expected a whole number/],
     ['LATENCY', 'slow', /^LATENCY="slow": expected none, fixed:<ms>/],
     ['DATABASE_URL', 'mysql://x', /^DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\/$/],
     ['REDIS_URL', 'nope', /^REDIS_URL: expected a URL starting with redis:\/\//],
