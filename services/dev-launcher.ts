@@ -1,15 +1,14 @@
 // `npm start`: starts the embedded PostgreSQL (and Redis unless REDIS_URL=off), then the SUT with
 // DATABASE_URL/REDIS_URL; forwards SIGHUP; on Ctrl-C stops the SUT, then Redis, then PostgreSQL,
 // and exits only once all are gone, with the SUT's exit code. A second Ctrl-C kills what is left.
-import { fileURLToPath } from 'node:url';
 import { listenForStop } from '../lib/stop-signals.ts';
+import { ensureSutBuilt } from '../lib/sut-build.ts';
 import { SUT_EXIT } from '../lib/sut-protocol.ts';
 import { ServiceError } from './errors.ts';
 import { startPostgres, type PostgresHandle } from './postgres.ts';
 import { startRedis, type RedisHandle } from './redis.ts';
 import { groupMembers, spawnOwned, type OwnedChild } from './spawn.ts';
 
-const SUT_MAIN = fileURLToPath(new URL('../sut/main.ts', import.meta.url));
 /** The SUT drains for up to DRAIN_TIMEOUT_MS (default 10 s); past this margin its group is killed. */
 const SUT_STOP_MARGIN_MS = 5_000;
 const HURRY_WAIT_MS = 2_000;
@@ -32,7 +31,9 @@ async function main(): Promise<number> {
     const redisUrl = await startOptionalRedis(started);
     if (signals.stopRequested()) return await stopAll(started, null);
     say(describeServices(started));
-    started.sut = startSut(started.postgres.url, redisUrl);
+    const sutBundle = await ensureSutBuilt();
+    if (signals.stopRequested()) return await stopAll(started, null);
+    started.sut = startSut(sutBundle, started.postgres.url, redisUrl);
     if (signals.stopRequested()) void stopAll(started, null); // the signal came while we spawned it
     const [code, signal] = await started.sut.exit;
     return await stopAll(started, code ?? (signal ? 128 + signalNumber(signal) : SUT_EXIT.internal));
@@ -68,10 +69,10 @@ function describeServices({ postgres, redis }: Started): string {
   return `${db}, ${cache}; starting the SUT`;
 }
 
-function startSut(databaseUrl: string, redisUrl: string): OwnedChild {
+function startSut(sutBundle: string, databaseUrl: string, redisUrl: string): OwnedChild {
   const drainTimeoutMs = Number(process.env.DRAIN_TIMEOUT_MS) || 10_000;
   // Its own process group: a terminal's Ctrl-C reaches only us, and we stop the SUT once, first.
-  return spawnOwned(process.execPath, ['--import', 'tsx', SUT_MAIN], {
+  return spawnOwned(process.execPath, [sutBundle], {
     env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
     output: 'inherit',
     watchdog: { signal: 'SIGTERM', group: true, killAfterMs: drainTimeoutMs + SUT_STOP_MARGIN_MS },

@@ -1,13 +1,12 @@
 // Starts one SUT node (a cluster primary and its workers) as a child process the harness owns,
 // and gives the levels what they do to it: reload (SIGHUP), kill workers, stop (SIGTERM).
-import { fileURLToPath } from 'node:url';
+import { ensureSutBuilt } from '../../lib/sut-build.ts';
 import { LISTENING, NODE_LINE, PORT_IN_USE, RELOAD_ENDED, RELOAD_STOPPED, SUT_EXIT } from '../../lib/sut-protocol.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { childPids, commandName, startOwned, withPortRetry, type OwnedChild } from '../../services/spawn.ts';
 import { EnvironmentError, SutFailedError, UsageError, type LoadlabError } from '../errors.ts';
 import { track, untrack } from './processes.ts';
 
-const MAIN = fileURLToPath(new URL('../../sut/main.ts', import.meta.url));
 const START_TIMEOUT_MS = 120_000; // a first start may initialise and seed the database
 const RELOAD_TIMEOUT_MS = 120_000;
 /** The SUT's own drain takes at most DRAIN_TIMEOUT_MS (default 10 s) + 2 s; past that plus a margin, SIGKILL the group. */
@@ -55,7 +54,7 @@ export interface SutHandle {
 }
 
 /**
- * Starts `node --import tsx sut/main.ts` on a free port and resolves once it is listening.
+ * Starts the SUT (`node .build/sut.mjs`, built from sut/main.ts when stale) on a free port and resolves once it is listening.
  * @example const sut = await startSut({ workers: 2, nodeId: 'n1', databaseUrl }); … await sut.stop();
  */
 export async function startSut(opts: StartSutOptions): Promise<SutHandle> {
@@ -87,7 +86,8 @@ async function startOnPort(opts: StartSutOptions, port: string): Promise<SutHand
   for (const [key, value] of Object.entries(opts.env ?? {})) if (value !== undefined) env[key] = value;
   env.PORT = port;
   const stopTimeoutMs = (Number(env.DRAIN_TIMEOUT_MS) || DEFAULT_DRAIN_TIMEOUT_MS) + STOP_MARGIN_MS;
-  const owned = await startOwned(process.execPath, ['--import', 'tsx', MAIN], {
+  // The built SUT (lib/sut-build.ts): its workers start on a quarter of tsx's CPU, which a reload takes from the others.
+  const owned = await startOwned(process.execPath, [await ensureSutBuilt()], {
     env,
     name: 'the SUT',
     ready: { line: LISTENING, timeoutMs: START_TIMEOUT_MS },
