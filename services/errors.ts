@@ -1,6 +1,6 @@
 // The one start-failure error of everything loadlab starts (PostgreSQL, Redis, the SUT, a load
 // balancer): one class, one code per failure, and a message a user can act on without a stack trace.
-import { redactUrl } from '../lib/url.ts';
+import { redactUrl } from '../lib/redact.ts';
 
 export { redactUrl };
 

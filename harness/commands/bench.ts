@@ -1,6 +1,6 @@
 // `loadlab bench overhead|engine|workers`: options as data, run one bench, judge its figures, and finish the run
 // (run.json, kpi.md) like every other command; the exit code goes back to the CLI.
-import { redactUrl } from '../../lib/url.ts';
+import { redactUrl, rememberUrlSecrets } from '../../lib/redact.ts';
 import { parseOptions, renderUsage, type OptionSpec, type ParsedOptions } from '../run/args.ts';
 import { runEngineBench } from '../bench/engine.ts';
 import { ENGINE_GOALS, judgeEngine, judgeOverhead, judgeWorkers, PROBE_RULE, RATE_SEARCH } from '../bench/judge.ts';
@@ -193,7 +193,9 @@ function optionsOf(bench: BenchDefinition): OptionSpec[] {
 }
 
 function databaseUrlOf(o: ParsedOptions): string | undefined {
-  return (o['database-url'] as string | undefined) ?? (process.env.DATABASE_URL || undefined);
+  const url = (o['database-url'] as string | undefined) ?? (process.env.DATABASE_URL || undefined);
+  rememberUrlSecrets(url);
+  return url;
 }
 
 async function runOverhead(o: ParsedOptions, io: CommandIO): Promise<BenchOutcome> {

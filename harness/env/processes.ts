@@ -1,5 +1,6 @@
 // The registry of everything the harness starts, so that a run stops it all on success, on failure
 // and on Ctrl-C/SIGTERM (then exits 130/143): no orphans, no port left taken.
+import { redactText } from '../../lib/redact.ts';
 
 export interface Stoppable {
   /** Graceful stop; must be safe to call more than once. */
@@ -80,7 +81,7 @@ function onSignal(signal: NodeJS.Signals): void {
   }
   process.stderr.write(`\n${signal}: stopping ${live.length} process(es) loadlab started…\n`);
   void stopAll()
-    .catch((err: Error) => process.stderr.write(`${err.message}\n`))
+    .catch((err: Error) => process.stderr.write(`${redactText(err.message)}\n`))
     .finally(() => process.exit(SIGNAL_EXIT[signal] ?? 1));
 }
 

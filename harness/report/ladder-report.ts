@@ -1,5 +1,5 @@
 // Turns finished levels (or a cache/stress/knee run) into KPI rows, checks, the effective config and kpi.md (pure).
-import { redactSecretValues, redactUrl } from '../../lib/url.ts';
+import { redactEnv, redactUrl } from '../../lib/redact.ts';
 import type { AnalysisFigures, LevelFigures } from './figures.ts';
 import type { CheckReport, KpiRow, PhaseReport, RunJson } from './model.ts';
 import {
@@ -134,7 +134,7 @@ function describeSettings<S extends ReportSettings>(s: S): Record<string, unknow
   const { databaseUrl, redisUrl, adminToken, sutEnv, ...rest } = s;
   return {
     ...rest,
-    sutEnv: redactSecretValues(sutEnv),
+    sutEnv: redactEnv(sutEnv),
     databaseUrl: databaseUrl ? redactUrl(databaseUrl) : 'embedded',
     redisUrl: redisUrl ? redactUrl(redisUrl) : 'redis-server from PATH',
     adminToken: adminToken ? '(set)' : '(unset)',

@@ -1,6 +1,8 @@
-// The only module that writes result files: results/<run-id>/run.json, series.csv and summary.txt.
+// The only module that writes result files: results/<run-id>/run.json, series.csv and summary.txt — each
+// through lib/redact.ts, so no file holds a secret whatever a caller handed in.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactDeep, redactText } from '../../lib/redact.ts';
 import type { RunJson } from './model.ts';
 
 export interface WrittenRun {
@@ -11,7 +13,7 @@ export interface WrittenRun {
 export function writeRun(resultsRoot: string, run: RunJson, extras: Record<string, string> = {}): WrittenRun {
   const dir = join(resultsRoot, run.id);
   mkdirSync(dir, { recursive: true });
-  const files = { 'run.json': `${JSON.stringify(run, null, 2)}\n`, ...extras };
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const files = { 'run.json': `${JSON.stringify(redactDeep(run), null, 2)}\n`, ...extras };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), redactText(content));
   return { dir, files: Object.keys(files).map((name) => join(dir, name)) };
 }

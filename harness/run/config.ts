@@ -1,5 +1,5 @@
 // The `run` command's options as data, and their validation into one frozen RunConfig.
-import { isSecretName, redactUrl } from '../../lib/url.ts';
+import { redactHeaders, redactUrl, rememberSecretValues, rememberUrlSecrets } from '../../lib/redact.ts';
 import { UsageError } from '../errors.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
@@ -103,6 +103,9 @@ export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
   const target = requireUrl(o.target as string | undefined, 'target', true)!;
   const scenarioFile = o.scenario as string | undefined;
   const scenario = scenarioFile ? loadScenarioFile(scenarioFile) : createAdHocScenario(adHocStep(o));
+  // Whatever secret this run was given, the output redacts wherever it shows up (lib/redact.ts).
+  for (const j of scenario.journeys) for (const step of j.steps) rememberSecretValues(step.headers);
+  for (const name of ['target', 'metrics-url', 'ready-url']) rememberUrlSecrets(o[name] as string | undefined);
   const thresholds = [
     ...((o.threshold as string[] | undefined) ?? []).map((text) => parseTarget(text, '--threshold')),
     ...(scenario.thresholds ?? []).map((text) => parseTarget(text, `${scenarioFile} "thresholds"`)),
@@ -178,19 +181,11 @@ export function describeConfig(config: RunConfig): Record<string, unknown> {
   const { thresholds, scenario, ...rest } = config;
   const journeys = scenario.journeys.map((j) => ({
     ...j,
-    steps: j.steps.map((step) => ({ ...step, headers: redactHeaders(step.headers) })),
+    steps: j.steps.map((step) => ({ ...step, ...(step.headers ? { headers: redactHeaders(step.headers) } : {}) })),
   }));
   const urls = {
     ...(rest.metricsUrl ? { metricsUrl: redactUrl(rest.metricsUrl) } : {}),
     ...(rest.readyUrl ? { readyUrl: redactUrl(rest.readyUrl) } : {}),
   };
   return { ...rest, ...urls, scenario: { ...scenario, journeys }, thresholds: thresholds.map((t) => t.source) };
-}
-
-function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!headers) return headers;
-  // A {var:…} template names a captured value, not a secret: keep it readable.
-  const redact = (name: string, value: string) =>
-    isSecretName(name) && !/^[^{]*\{var:[^}]+\}[^{]*$/.test(value) ? '(redacted)' : value;
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(name, value)]));
 }

@@ -1,5 +1,6 @@
 // Finishing a run, the same for every command: assemble run.json, validate it against its schema, write the
 // result files, print the summary on stderr (and run.json alone on stdout with --json); the checks set the exit code.
+import { redactDeep, redactText } from '../../lib/redact.ts';
 import type { CommandIO } from '../io.ts';
 import { EXIT, InternalError, type ExitCode } from '../errors.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
@@ -63,19 +64,22 @@ export interface FinishedRun {
 
 export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date()): FinishedRun {
   const phases = i.phases.map((p) => p.report);
-  const run = buildRunJson({
-    id: createRunId(i.kind, i.startedAt),
-    kind: i.kind,
-    startedAt: i.startedAt,
-    finishedAt,
-    environment: collectEnvironment(),
-    config: i.config,
-    ...(i.verification ? { verification: i.verification } : {}),
-    ...(i.probes ? { probes: i.probes } : {}),
-    phases,
-    checks: [...i.checks, ...judgeAnswers(phases)],
-    kpiRows: i.kpiRows,
-  });
+  // The config arrives redacted; this also catches a secret in any other string (a check's detail, an error).
+  const run = redactDeep(
+    buildRunJson({
+      id: createRunId(i.kind, i.startedAt),
+      kind: i.kind,
+      startedAt: i.startedAt,
+      finishedAt,
+      environment: collectEnvironment(),
+      config: i.config,
+      ...(i.verification ? { verification: i.verification } : {}),
+      ...(i.probes ? { probes: i.probes } : {}),
+      phases,
+      checks: [...i.checks, ...judgeAnswers(phases)],
+      kpiRows: i.kpiRows,
+    }),
+  );
   const problems = validateRunJson(run);
   if (problems.length) throw new InternalError(`run.json does not match its schema: ${problems.join('; ')}`);
   const summary = renderSummary(run);
@@ -85,8 +89,8 @@ export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date(
     'series.csv': i.seriesCsv ?? renderSeriesCsv(i.series),
     'summary.txt': `${summary}\n`,
   });
-  io.stderr.write(`\n${summary}\n\nresults: ${written.dir}\n${rendered.stdout !== undefined ? '\n' : ''}`);
+  io.stderr.write(redactText(`\n${summary}\n\nresults: ${written.dir}\n${rendered.stdout !== undefined ? '\n' : ''}`));
   if (i.json) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-  else if (rendered.stdout !== undefined) io.stdout.write(rendered.stdout);
+  else if (rendered.stdout !== undefined) io.stdout.write(redactText(rendered.stdout));
   return { run, dir: written.dir, exitCode: run.passed ? EXIT.passed : EXIT.failed };
 }

@@ -1,5 +1,6 @@
 // The bench commands' options as data, and their validation into one frozen LevelSettings.
 import { checkHttpUrl } from './config.ts';
+import { rememberSecret, rememberSecretValues, rememberUrlSecrets } from '../../lib/redact.ts';
 import { availableParallelism } from 'node:os';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 import { UsageError } from '../errors.ts';
@@ -149,6 +150,15 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
     throw new UsageError(`--chaos: expected kill or fail, got "${chaos}"`);
   const targets = parseKpiTargets((o.kpi as string[] | undefined) ?? []);
   const duration = o.duration as number | undefined;
+  const sutEnv = parseSutEnv((o['sut-env'] as string[] | undefined) ?? []);
+  const databaseUrl = (o['database-url'] as string | undefined) ?? env.DATABASE_URL;
+  const redisUrl = (o['redis-url'] as string | undefined) ?? env.REDIS_URL;
+  const adminToken = (o['admin-token'] as string | undefined) ?? env.ADMIN_TOKEN;
+  // Whatever secret this run was given, the output redacts wherever it shows up (lib/redact.ts).
+  rememberSecretValues(sutEnv);
+  rememberUrlSecrets(databaseUrl);
+  rememberUrlSecrets(redisUrl);
+  rememberSecret(adminToken);
   return Object.freeze({
     ...(o.target !== undefined ? { target: checkUrl(o.target as string, 'target') } : {}),
     quick: o.quick === true,
@@ -163,10 +173,10 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
     lb,
     reloads: o.reloads as number,
     targets,
-    sutEnv: parseSutEnv((o['sut-env'] as string[] | undefined) ?? []),
-    ...optional('databaseUrl', (o['database-url'] as string | undefined) ?? env.DATABASE_URL),
-    ...optional('redisUrl', (o['redis-url'] as string | undefined) ?? env.REDIS_URL),
-    adminToken: (o['admin-token'] as string | undefined) ?? env.ADMIN_TOKEN ?? 'loadlab-bench-admin',
+    sutEnv,
+    ...optional('databaseUrl', databaseUrl),
+    ...optional('redisUrl', redisUrl),
+    adminToken: adminToken ?? 'loadlab-bench-admin',
     timeoutMs: (o.timeout as number) * 1000,
     // Without --target loadlab starts the SUT on this machine, and the generator shares the cores with it.
     ...createGeneratorSettings(o, o.target === undefined),

@@ -113,7 +113,7 @@ describe('the ladder config written into run.json', () => {
     expect(config).toMatchObject({
       databaseUrl: 'postgres://app:***@db:5432/x',
       adminToken: '(set)',
-      sutEnv: { AUTH_SECRET: '(redacted)', LATENCY: 'fixed:5' },
+      sutEnv: { AUTH_SECRET: '***', LATENCY: 'fixed:5' },
     });
     expect(JSON.stringify(config)).not.toMatch(/hunter2|s3cret|admin-token-123|sut-secret-456/);
   });

@@ -12,7 +12,7 @@ describe('describeConfig (the effective config written into run.json)', () => {
     );
     const step = (described.scenario as { journeys: { steps: { headers: Record<string, string> }[] }[] }).journeys[0]!
       .steps[0]!;
-    expect(step.headers).toEqual({ Authorization: '(redacted)', 'x-trace': 'abc' });
+    expect(step.headers).toEqual({ Authorization: '***', 'x-trace': 'abc' });
     expect(JSON.stringify(described)).not.toContain('s3cr3t');
     expect(described.thresholds).toEqual(['p99<5']);
   });
