@@ -9,8 +9,6 @@ import type { OsUser } from './postgres-dirs.ts';
 import { runInitdb } from './postgres-process.ts';
 
 export const SUPERUSER = 'postgres';
-// The embedded server only listens on 127.0.0.1; the password keeps other local users out.
-export const PASSWORD = 'loadlab';
 export const DATABASE = 'loadlab';
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -24,11 +22,15 @@ async function isEmptyDir(path: string): Promise<boolean | null> {
   return readdir(path).then((entries) => entries.length === 0, unlessMissing);
 }
 
-/** initdb into a staging folder, then rename: a data folder that exists is a complete one. */
+/**
+ * initdb into a staging folder, then rename: a data folder that exists is a complete one. The superuser
+ * gets `password` (postgres-password.ts); the server only listens on 127.0.0.1, with scram-sha-256.
+ */
 export async function ensureInitialised(
   binaries: PgBinaries,
   dataDir: string,
   run: { runAs?: OsUser; log: (line: string) => void },
+  password: string,
 ): Promise<boolean> {
   const version = await readFile(join(dataDir, 'PG_VERSION'), 'utf8').catch(unlessMissing);
   if (version !== null) {
@@ -54,7 +56,7 @@ export async function ensureInitialised(
   const pwFile = `${dataDir}.pwfile`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { mode: 0o700 });
-  await writeFile(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
+  await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
   try {
     if (run.runAs) {
       await chown(staging, run.runAs.uid, run.runAs.gid);

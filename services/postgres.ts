@@ -4,9 +4,11 @@ import { mkdir } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { redactText } from '../lib/redact.ts';
 import { ServiceError, redactUrl, serviceMissing } from './errors.ts';
 import { prepareBinaries, type PgBinaries } from './postgres-binaries.ts';
-import { DATABASE, PASSWORD, SUPERUSER, ensureDatabase, ensureInitialised } from './postgres-init.ts';
+import { DATABASE, SUPERUSER, ensureDatabase, ensureInitialised } from './postgres-init.ts';
+import { ensurePassword, loadOrCreatePassword } from './postgres-password.ts';
 import {
   assertReachable,
   ensurePostgresUser,
@@ -59,7 +61,7 @@ export interface PostgresHandle {
 const CONNECT_TIMEOUT_MS = 5_000;
 
 function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
-  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[postgres] ${line}\n`) : () => undefined;
+  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[postgres] ${redactText(line)}\n`) : () => undefined;
 }
 
 /**
@@ -109,11 +111,13 @@ async function startEmbedded(options: StartPostgresOptions, env: NodeJS.ProcessE
   let server: RunningPostgres | undefined;
   try {
     await clearStalePostmaster(dataDir, log);
-    const initialised = await ensureInitialised(binaries, dataDir, { runAs, log });
+    const password = await loadOrCreatePassword(dataDir);
+    const initialised = await ensureInitialised(binaries, dataDir, { runAs, log }, password);
     const run = { runAs, log, cwd: dirname(dataDir), startTimeoutMs: options.startTimeoutMs ?? 30_000 };
     const started = await startOnFreePort(binaries, dataDir, run, options);
     server = started.server;
-    const url = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${started.port}/${DATABASE}`;
+    const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${started.port}/${DATABASE}`;
+    if (!initialised) await ensurePassword(url, dataDir, log);
     await ensureDatabase(url);
     return handleFor({ url, dataDir, port: started.port, initialised, server, release });
   } catch (err) {

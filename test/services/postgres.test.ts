@@ -61,6 +61,7 @@ afterAll(async () => {
   for (const handle of handles) await handle.stop();
   await rm(dataDir, { recursive: true, force: true });
   await rm(`${dataDir}.lock`, { force: true });
+  await rm(`${dataDir}.password`, { force: true });
 });
 
 describe('startPostgres (embedded)', () => {
