@@ -12,8 +12,22 @@ const PING_TIMEOUT_MS = 500;
 const STOP_KILL_AFTER_MS = 5_000;
 const PORT_TAKEN = /Address already in use|Could not create server TCP listening socket/i;
 
-/** One PING over a raw socket: true on "+PONG"; never throws (a refused connection is just "not yet"). */
-export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
+/** A command as a RESP array, so an argument may hold any byte. */
+function respCommand(...args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
+
+/**
+ * One PING over a raw socket (after AUTH when a password is given): true on "+PONG"; never throws
+ * (a refused connection is just "not yet"; a server that wants a password answers false without it).
+ */
+export function pingRedis(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = PING_TIMEOUT_MS,
+  password?: string,
+): Promise<boolean> {
+  const expected = password === undefined ? ['+PONG'] : ['+OK', '+PONG'];
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     let reply = '';
@@ -23,10 +37,14 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = PING_TIM
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () =>
+      socket.write(`${password === undefined ? '' : respCommand('AUTH', password)}${respCommand('PING')}`),
+    );
     socket.on('data', (chunk) => {
       reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n').slice(0, -1);
+      if (lines.some((line, i) => !line.startsWith(expected[i] ?? '+PONG'))) done(false);
+      else if (lines.length >= expected.length) done(true);
     });
   });
 }
@@ -41,6 +59,8 @@ export async function spawnRedisServer(
   options: {
     port: number;
     /** Its working folder, removed by the watchdog if we die. */ dir: string;
+    /** Its requirepass, for the readiness PING. */
+    password?: string;
     startTimeoutMs: number;
     log: (line: string) => void;
   },
@@ -49,7 +69,10 @@ export async function spawnRedisServer(
     cwd: options.dir,
     onLine: options.log,
     name: 'redis-server',
-    ready: { probe: () => pingRedis(options.port), timeoutMs: options.startTimeoutMs },
+    ready: {
+      probe: () => pingRedis(options.port, '127.0.0.1', PING_TIMEOUT_MS, options.password),
+      timeoutMs: options.startTimeoutMs,
+    },
     portTaken: PORT_TAKEN,
     watchdog: { signal: 'SIGTERM', killAfterMs: STOP_KILL_AFTER_MS, removeDir: options.dir },
   });

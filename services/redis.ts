@@ -1,7 +1,10 @@
 // Gives the SUT a Redis: the one in REDIS_URL, else a throwaway redis-server from PATH on a free
-// port, without persistence, in a temp folder that stop() removes along with the process.
+// port, without persistence, with a random password (requirepass, in the URL it hands on), in a
+// private temp folder that stop() removes along with the process.
 import { findOnPath } from '../lib/host.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { redactText, rememberSecret } from '../lib/redact.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceError, serviceMissing } from './errors.ts';
@@ -19,6 +22,8 @@ export interface StartRedisOptions {
   startTimeoutMs?: number;
   /** Where PATH and REDIS_URL are read (default: process.env); tests pass a PATH without redis-server. */
   env?: NodeJS.ProcessEnv;
+  /** The embedded server's password (default: a new random one), e.g. to restart it for the same clients. */
+  password?: string;
 }
 
 export interface RedisHandle {
@@ -29,6 +34,8 @@ export interface RedisHandle {
   pid?: number;
   /** The embedded server's temp folder, removed by stop(). */
   dataDir?: string;
+  /** The embedded server's requirepass (also in `url`). */
+  password?: string;
   stop(): Promise<void>;
 }
 
@@ -66,14 +73,21 @@ async function startEmbedded(
   env: NodeJS.ProcessEnv,
 ): Promise<RedisHandle> {
   const log = options.log ?? defaultLog(env);
-  const dir = await mkdtemp(join(tmpdir(), 'loadlab-redis-'));
+  const dir = await mkdtemp(join(tmpdir(), 'loadlab-redis-')); // mode 0700
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const password = options.password ?? randomBytes(24).toString('hex');
+  rememberSecret(password);
   try {
+    // In a 0600 file, not on the command line, which every local user can read in /proc.
+    const configFile = join(dir, 'redis.conf');
+    await writeFile(configFile, `requirepass ${password}\n`, { mode: 0o600 });
     return await withPortRetry(
       async (port) => {
-        const child = await spawnRedisServer(binary, serverArgs(port, dir), { port, dir, startTimeoutMs, log });
+        const args = [configFile, ...serverArgs(port, dir)];
+        const child = await spawnRedisServer(binary, args, { port, dir, password, startTimeoutMs, log });
         const stop = once(() => stopAndClean(() => child.stop(), dir));
-        return { url: `redis://${HOST}:${port}`, embedded: true, port, pid: child.pid, dataDir: dir, stop };
+        const url = `redis://:${password}@${HOST}:${port}`;
+        return { url, embedded: true, port, pid: child.pid, dataDir: dir, password, stop };
       },
       { host: HOST, port: options.port, attempts: START_ATTEMPTS },
     );
@@ -118,7 +132,7 @@ function startFailed(failure: ServiceError): ServiceError {
 }
 
 function defaultLog(env: NodeJS.ProcessEnv): (line: string) => void {
-  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[redis] ${line}\n`) : () => undefined;
+  return env.LOADLAB_DEBUG ? (line) => process.stderr.write(`[redis] ${redactText(line)}\n`) : () => undefined;
 }
 
 /** Lets stop() be called twice (e.g. from a signal handler and a finally) without a second shutdown. */

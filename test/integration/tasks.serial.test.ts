@@ -183,7 +183,7 @@ describe.skipIf(!hasRedisServer && process.env.CI !== 'true')('/api/tasks while 
     expect((await call(app, 'GET', '/api/users/1')).status).toBe(200);
     expect(queue.available()).toBe(false);
 
-    redis = await startEmbeddedRedis({ port });
+    redis = await startEmbeddedRedis({ port, password: redis.password }); // the same URL the clients hold
     expect(await queue.ready(5_000)).toBe(true); // reconnects by itself: nothing was restarted
     const after = await enqueueReport(app, 3);
     expect(after.status).toBe(202);
