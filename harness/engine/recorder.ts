@@ -126,6 +126,7 @@ export class Recorder {
       errors: this.windowErrors,
       p50Ms: this.window.percentileMs(50),
       p99Ms: this.window.percentileMs(99),
+      histogram: this.window.encode(),
     };
     this.window.reset();
     this.windowErrors = 0;

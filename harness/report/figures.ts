@@ -37,6 +37,19 @@ export interface ReloadDoneFigures {
   done: number;
   /** From the open phase's start, one per finished reload. */
   finishedAtMs: number[];
+  /** From the open phase's start, one per reload begun. */
+  startedAtMs: number[];
+  /**
+   * Latency of the answers that arrived inside the reload windows (each from its SIGHUP to 1 s after it
+   * finished, in whole seconds of the phase) and outside them; null when a side had no answer.
+   */
+  p99DuringReloadsMs: number | null;
+  p99OutsideReloadsMs: number | null;
+  /** Seconds of the open phase counted as inside a reload window. */
+  reloadWindowSec: number;
+  /** The p99 a reload window may have (ms). */
+  p99DuringTargetMs: number;
+  duringVerdict: Verdict;
   /** Reloads that finished inside the open phase. */
   inPhase: number;
   openDurationSec: number;

@@ -244,6 +244,8 @@ export interface WindowSnapshot {
   errors: number;
   p50Ms: number;
   p99Ms: number;
+  /** The second's latencies, encoded (engine/histogram.ts): windows merge exactly (Level 2's reload windows). */
+  histogram?: string;
 }
 
 /** One row of series.csv: one second of one phase. */

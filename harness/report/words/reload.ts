@@ -15,8 +15,23 @@ export function wordReload(f: ReloadFigures): Worded {
   }
   const status = f.verdict.passed ? 'pass' : 'fail';
   const restarts = f.method === 'reload' ? 'reloads' : 'restarts';
+  const reloadSec = f.finishedAtMs.map((end, i) => (end - (f.startedAtMs[i] ?? end)) / 1000);
   return {
     extras: [
+      {
+        metric: `p99 during ${restarts}`,
+        target: { op: '<=', value: f.p99DuringTargetMs, unit: 'ms' },
+        value: f.p99DuringReloadsMs,
+        unit: 'ms',
+        status: f.duringVerdict.passed ? 'pass' : 'fail',
+      },
+      { metric: `p99 outside ${restarts}`, target: 'info', value: f.p99OutsideReloadsMs, unit: 'ms' },
+      {
+        metric: `Longest of the ${restarts} (start to done)`,
+        target: 'info',
+        value: reloadSec.length > 0 ? Math.round(Math.max(...reloadSec) * 10) / 10 : null,
+        unit: 's',
+      },
       { metric: FAILED_ROW, target: failedTarget, value: f.lost, unit: '', status },
       {
         metric: 'Reload: availability over the phase',
@@ -26,12 +41,26 @@ export function wordReload(f: ReloadFigures): Worded {
         status,
       },
     ],
-    checks: [wordCheck(f.verdict, f.verdict.target, reloadDetail(f))],
+    checks: [
+      wordCheck(f.verdict, f.verdict.target, reloadDetail(f)),
+      wordCheck(f.duringVerdict, f.duringVerdict.target, duringDetail(f, reloadSec)),
+    ],
     notes: [
       `Level 2: its latency rows cover the whole open phase, the ${f.done} ${restarts} included ` +
         '(a new worker starting competes with the others for the cores).',
     ],
   };
+}
+
+/** e.g. "p99 412 ms inside the reload windows (7 s: each SIGHUP to 1 s after it finished; reloads took 2.1 s, 2.4 s), 38 ms outside". */
+export function duringDetail(f: ReloadDoneFigures, reloadSec: number[]): string {
+  const ms = (v: number | null): string => (v === null ? 'n/a (no answer)' : `${v} ms`);
+  const took = reloadSec.map((s) => `${s.toFixed(1)} s`).join(', ') || '—';
+  return (
+    `p99 ${ms(f.p99DuringReloadsMs)} inside the reload windows (${f.reloadWindowSec} s of the open phase: each ` +
+    `SIGHUP to 1 s after it finished; they took ${took}), ${ms(f.p99OutsideReloadsMs)} outside; ` +
+    `target ≤ ${f.p99DuringTargetMs} ms`
+  );
 }
 
 /** e.g. "2/2 rolling reloads (SIGHUP) finished (at 3.1s, 7.4s; 2 inside the 10s open phase at 500 req/s); …". */

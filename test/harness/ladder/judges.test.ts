@@ -7,7 +7,8 @@ import { judgeCluster } from '../../../harness/ladder/level4.ts';
 import { judgeCache } from '../../../harness/ladder/cache.ts';
 import { judgeStress } from '../../../harness/ladder/stress.ts';
 import { judgeKnee } from '../../../harness/ladder/knee.ts';
-import type { PhaseReport } from '../../../harness/report/model.ts';
+import type { PhaseReport, SeriesRow } from '../../../harness/report/model.ts';
+import { LatencyHistogram, mergeHistograms, round3 } from '../../../harness/engine/histogram.ts';
 import type { QueueDepth } from '../../../harness/ladder/queue.ts';
 
 type Requests = PhaseReport['requests'];
@@ -63,6 +64,7 @@ describe('judgeReload (Level 2)', () => {
     kind: 'reload',
     requested: 2,
     done: finishedAtMs.length,
+    startedAtMs: finishedAtMs.map((ms) => ms - 1000),
     finishedAtMs,
     ...over,
   });
@@ -102,6 +104,13 @@ describe('judgeReload (Level 2)', () => {
       requested: 2,
       done: 2,
       finishedAtMs: [3000, 7000],
+      startedAtMs: [2000, 6000],
+      // no per-second windows given: nothing to judge inside or outside, so the p99 check cannot pass
+      p99DuringReloadsMs: null,
+      p99OutsideReloadsMs: null,
+      reloadWindowSec: 0,
+      p99DuringTargetMs: 500,
+      duringVerdict: { name: 'level2 p99 during reloads', passed: false, value: null, target: 500 },
       inPhase: 2,
       openDurationSec: 10,
       targetRps: 500,
@@ -115,6 +124,35 @@ describe('judgeReload (Level 2)', () => {
       errorsByKind: { '404': 2, '503': 3, ECONNRESET: 2 },
       verdict: { name: 'level2 reload', passed: false, value: 10, target: 0 },
     });
+  });
+
+  it('p99 during reloads: the seconds from each SIGHUP to 1 s after it finished, merged exactly; the rest outside', () => {
+    // 10 one-second windows: seconds 2–4 and 7–8 are inside (reloads 2.5–3.2 s and 7.0–7.4 s, each + 1 s)
+    const rows = Array.from({ length: 10 }, (_, sec) => {
+      const h = new LatencyHistogram();
+      const slow = [2, 3, 4, 7, 8].includes(sec);
+      for (let i = 0; i < 100; i++) h.recordMs(slow ? 100 + sec * 10 + i : 5 + i / 100);
+      return {
+        second: sec,
+        phase: 'level2 latency',
+        window: { responses: 100, errors: 0, p50Ms: 0, p99Ms: 0, histogram: h.encode() },
+      } as SeriesRow;
+    });
+    const judged = judgeReload(clean, reload([3200, 7400], { startedAtMs: [2500, 7000] }), 2, rows);
+    const inside = mergeHistograms([2, 3, 4, 7, 8].map((sec) => LatencyHistogram.decode(rows[sec]!.window.histogram!)));
+    expect(judged).toMatchObject({
+      startedAtMs: [2500, 7000],
+      reloadWindowSec: 5,
+      p99DuringReloadsMs: round3(inside.percentileMs(99)),
+      p99OutsideReloadsMs: round3(
+        mergeHistograms(
+          [0, 1, 5, 6, 9].map((sec) => LatencyHistogram.decode(rows[sec]!.window.histogram!)),
+        ).percentileMs(99),
+      ),
+      duringVerdict: { name: 'level2 p99 during reloads', passed: true, target: 500 },
+    });
+    expect(judged.kind === 'reload' && judged.method !== 'none' && judged.p99DuringReloadsMs).toBeGreaterThan(100);
+    expect(judged.kind === 'reload' && judged.method !== 'none' && judged.p99OutsideReloadsMs).toBeLessThan(6);
   });
 
   it('without an outcome (--target) says the check did not run', () => {

@@ -51,7 +51,11 @@ describe('loadlab level2: the reload check', () => {
       targetRps: 100,
       requests: { sent: 1000, completed: 1000, failed: 0, inFlight: 0, byStatus: { '200': 1000 }, byError: {} },
     } as never;
-    const judged = judgeReload(open, { kind: 'reload', requested: 2, done: 2, finishedAtMs: [5_000, 11_000] }, 2);
+    const judged = judgeReload(
+      open,
+      { kind: 'reload', requested: 2, done: 2, startedAtMs: [3_000, 9_000], finishedAtMs: [5_000, 11_000] },
+      2,
+    );
     expect(judged).toMatchObject({ inPhase: 1, lost: 0, verdict: { name: 'level2 reload', passed: false, value: 0 } });
     const [check] = wordLevel(judged).checks;
     expect(check).toMatchObject({ passed: false, value: 0 });

@@ -52,10 +52,10 @@ describe('report inputs', () => {
     const inputs = ladderInputs([level('level0'), level('level2', RELOAD), level('level3', QUEUE)]);
     expect(inputs.columns.map((c) => [c.key, c.title, c.extras?.length])).toEqual([
       ['level0', 'Level 0', 0],
-      ['level2', 'Level 2', 2],
+      ['level2', 'Level 2', 5],
       ['level3', 'Level 3', 3],
     ]);
-    expect(inputs.checks.map((c) => c.name)).toEqual(['level2 reload']);
+    expect(inputs.checks.map((c) => c.name)).toEqual(['level2 reload', 'level2 p99 during reloads']);
     expect(inputs.notes[0]).toMatch(/^Latency percentiles come from the open phase/);
     expect(inputs.notes.slice(1).map((n) => n.slice(0, 8))).toEqual(['Level 2:', 'Level 3:', 'Level 3:']);
     expect(inputs.methodRuns).toEqual([

@@ -70,6 +70,15 @@ describe('levels in words', () => {
   it('Level 2: rows, the check with every failure named, the note', () => {
     const w = wordLevel(RELOAD);
     expect(w.extras).toEqual([
+      {
+        metric: 'p99 during reloads',
+        target: { op: '<=', value: 500, unit: 'ms' },
+        value: 612.5,
+        unit: 'ms',
+        status: 'fail',
+      },
+      { metric: 'p99 outside reloads', target: 'info', value: 21.3, unit: 'ms' },
+      { metric: 'Longest of the reloads (start to done)', target: 'info', value: 2.2, unit: 's' },
       { metric: 'Reload: failed requests', target: '= 0 (2 reloads)', value: 10, unit: '', status: 'fail' },
       {
         metric: 'Reload: availability over the phase',
@@ -87,6 +96,13 @@ describe('levels in words', () => {
           "passed": false,
           "target": 0,
           "value": 10,
+        },
+        {
+          "detail": "p99 612.5 ms inside the reload windows (8 s of the open phase: each SIGHUP to 1 s after it finished; they took 2.1 s, 2.2 s), 21.3 ms outside; target ≤ 500 ms",
+          "name": "level2 p99 during reloads",
+          "passed": false,
+          "target": 500,
+          "value": 612.5,
         },
       ]
     `);
