@@ -14,6 +14,7 @@ export type SutErrorCode =
   | 'SUT_TOKEN_EXPIRED'
   | 'SUT_FORBIDDEN'
   | 'SUT_DB_UNAVAILABLE'
+  | 'SUT_DB_TIMEOUT'
   | 'SUT_QUEUE_UNAVAILABLE'
   | 'SUT_INTERNAL';
 
@@ -30,8 +31,12 @@ export const ERROR_CODES: Readonly<Record<SutErrorCode, { status: number; meanin
   SUT_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a body that is not application/json' },
   SUT_UNAUTHORIZED: { status: 401, meaning: 'missing or invalid bearer token, or wrong credentials' },
   SUT_TOKEN_EXPIRED: { status: 401, meaning: 'the bearer token has expired' },
-  SUT_FORBIDDEN: { status: 403, meaning: 'the token is valid but may not do this' },
+  SUT_FORBIDDEN: {
+    status: 403,
+    meaning: 'the token is valid but may not do this (another user, a team it does not run, an admin route)',
+  },
   SUT_DB_UNAVAILABLE: { status: 503, meaning: 'the database cannot be reached' },
+  SUT_DB_TIMEOUT: { status: 503, meaning: 'a database query ran over its statement timeout' },
   SUT_QUEUE_UNAVAILABLE: { status: 503, meaning: 'the job queue (Redis) cannot be reached' },
   SUT_INTERNAL: { status: 500, meaning: 'a bug: reported, never expected' },
 };
@@ -80,8 +85,22 @@ export class AuthError extends SutError {
   }
 }
 
+/**
+ * A dependency that is down or too slow. Its message goes to the client, so the cause's own text
+ * (a driver's message: host, port, SQL) is cut out of it; the cause itself stays on the error.
+ */
 export class UnavailableError extends SutError {
-  constructor(code: 'SUT_DB_UNAVAILABLE' | 'SUT_QUEUE_UNAVAILABLE', message: string, cause?: unknown) {
-    super(code, message, { cause });
+  constructor(
+    code: 'SUT_DB_UNAVAILABLE' | 'SUT_DB_TIMEOUT' | 'SUT_QUEUE_UNAVAILABLE',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, withoutCauseText(message, cause), { cause });
   }
+}
+
+function withoutCauseText(message: string, cause: unknown): string {
+  const text = cause instanceof Error ? cause.message.trim() : '';
+  if (!text) return message;
+  return message.replaceAll(` (${text})`, '').replaceAll(text, '(cause withheld)');
 }

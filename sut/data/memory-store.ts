@@ -1,7 +1,7 @@
 // The Store contract in memory, for route unit tests only: same ordering, conflicts and errors as
 // the Postgres store (the shared contract test runs against both), optionally pre-seeded.
 import { hashPassword } from '../auth/password.ts';
-import { ConflictError, NotFoundError, UnavailableError, UnprocessableError } from '../errors.ts';
+import { ConflictError, NotFoundError, UnavailableError, UnprocessableError, ValidationError } from '../errors.ts';
 import { seedCreatedAt, seedMembership, seedName, seedTeamName } from './seed-data.ts';
 import { DEMO_PASSWORD, seedEmail } from './store.ts';
 import type { Member, Page, Store, Team, TeamWithMembers, User } from './store.ts';
@@ -35,6 +35,13 @@ const demoPasswordHash = (): Promise<string> => (demoHash ??= hashPassword(DEMO_
 const ROLES = new Set(['owner', 'admin', 'member']);
 
 const toUser = ({ passwordHash: _hash, ...user }: UserRecord): User => ({ ...user });
+
+/** PostgreSQL refuses a NUL in text (SQLSTATE 22021, a 400 through pg-errors.ts); so does this store. */
+function refuseNul(...texts: (string | undefined)[]): void {
+  if (texts.some((text) => text?.includes('\u0000'))) {
+    throw new ValidationError('a value in the request is not one the database accepts (SQLSTATE 22021)');
+  }
+}
 const nowIso = (): string => new Date().toISOString();
 
 function pageOf<T extends { id: number }>(rows: Iterable<T>, page: Page): T[] {
@@ -97,6 +104,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async searchUsers(q, limit) {
       available();
+      refuseNul(q);
       const prefix = q.toLowerCase(); // startsWith is literal: %, _ and \ are plain characters
       const found: User[] = [];
       for (const user of users.values()) {
@@ -110,6 +118,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async createUser(input) {
       available();
+      refuseNul(input.email, input.name, input.passwordHash);
       if (emailTaken(input.email)) throw new ConflictError('a user with this email already exists');
       const at = nowIso();
       const { email, name, passwordHash } = input;
@@ -120,6 +129,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async updateUser(id, patch) {
       available();
+      refuseNul(patch.email, patch.name);
       const user = users.get(id);
       if (!user) return null;
       if (patch.email !== undefined && emailTaken(patch.email, id)) {
@@ -139,6 +149,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async findCredentials(email) {
       available();
+      refuseNul(email);
       const wanted = email.toLowerCase();
       for (const user of users.values()) {
         if (user.email.toLowerCase() !== wanted) continue;
@@ -163,6 +174,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async createTeam(name) {
       available();
+      refuseNul(name);
       const team: Team = { id: nextTeamId++, name, createdAt: nowIso() };
       teams.set(team.id, team);
       members.set(team.id, new Map());

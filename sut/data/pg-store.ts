@@ -12,7 +12,7 @@ export interface PgStoreOptions {
   /** Bounds both opening a connection and waiting for a free one. */
   connectionTimeoutMs?: number;
   idleTimeoutMs?: number;
-  /** Server-side limit per statement; 0 = none. */
+  /** Server-side limit per statement (SQLSTATE 57014 → 503 SUT_DB_TIMEOUT); default 5 s, 0 = none. */
   statementTimeoutMs?: number;
   /** Errors of idle clients (e.g. the database restarted); default: ignored, the pool replaces them. */
   onIdleError?: (err: Error) => void;
@@ -64,13 +64,18 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (ch)
 
 const duplicateEmail = (): ConflictError => new ConflictError('a user with this email already exists');
 
+/** How long one statement may run unless the caller says otherwise. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
 export function createPgStore(options: PgStoreOptions): PgStore {
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
-    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    // A stuck query holds a pool connection; past this PostgreSQL cancels it and the request gets a 503.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
   });
   // Without a listener, an idle client dying (database restart) would crash the process.
   pool.on('error', options.onIdleError ?? (() => undefined));

@@ -58,7 +58,9 @@ export interface ReadContext {
 /**
  * Reads return null for an unknown id; writes throw the typed errors of `sut/errors.ts`
  * (ConflictError for a duplicate email or membership; in addMember NotFoundError for a missing
- * team and UnprocessableError for a missing user; UnavailableError when the database is down).
+ * team and UnprocessableError for a missing user; UnavailableError when the database is down,
+ * SUT_DB_TIMEOUT when a statement runs over its timeout). Any call given text the database
+ * refuses (a NUL) throws ValidationError: the routes refuse control characters before that.
  */
 export interface Store {
   listUsers(page: Page, ctx?: ReadContext): Promise<User[]>;

@@ -2,7 +2,7 @@
 // store, so route tests on memory mean the same as runs on Postgres.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../../sut/errors.ts';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../../sut/errors.ts';
 import { createMemoryStore } from '../../../sut/data/memory-store.ts';
 import { createPgStore } from '../../../sut/data/pg-store.ts';
 import { seedName } from '../../../sut/data/seed-data.ts';
@@ -153,6 +153,19 @@ function describeStoreContract(label: string, open: () => Store): void {
         await store.deleteUser(user.id);
         expect((await store.getTeam(team.id))?.members).toEqual([]);
       });
+    });
+
+    it('refuses text with a NUL (PostgreSQL: SQLSTATE 22021) with ValidationError, writing nothing', async () => {
+      const nul = `n\u0000${unique()}`;
+      await expect(store.findCredentials(`${nul}@contract.test`)).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.searchUsers(nul, 5)).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        store.createUser({ email: `${nul}@contract.test`, name: 'N', passwordHash: HASH }),
+      ).rejects.toBeInstanceOf(ValidationError);
+      const user = await newUser();
+      await expect(store.updateUser(user.id, { name: nul })).rejects.toBeInstanceOf(ValidationError);
+      expect(await store.getUser(user.id)).toEqual(user);
+      await expect(store.createTeam(nul)).rejects.toBeInstanceOf(ValidationError);
     });
 
     it('pings', async () => {
