@@ -18,6 +18,19 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${salt.toString('hex')}$${key.toString('hex')}`;
 }
 
+/**
+ * What a login checks an unknown email's password against: a well-formed hash of no password at
+ * all (a random salt and random bytes, made once per process), so the miss costs the same scrypt
+ * as a real check and the response time does not tell which accounts exist. It never matches.
+ */
+export const DUMMY_PASSWORD_HASH = `scrypt$${randomBytes(16).toString('hex')}$${randomBytes(KEY_BYTES).toString('hex')}`;
+
+/** Checks `password` against `stored`, or, for an account that does not exist (null), pays the same work and says no. */
+export async function checkLogin(password: string, stored: string | null): Promise<boolean> {
+  const matches = await verifyPassword(password, stored ?? DUMMY_PASSWORD_HASH);
+  return stored !== null && matches;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, saltHex, hashHex] = stored.split('$');
   if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
