@@ -1,27 +1,29 @@
-// /api/users: list (offset or cursor), search by prefix, get, create, update, delete.
+// /api/users: list (offset or cursor), search by prefix, get, create, update and delete (only oneself,
+// or the operator with ADMIN_TOKEN).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type AccessEnv, authenticate, requireSelf } from '../auth/access.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { ReadContext } from '../data/store.ts';
 import { NotFoundError } from '../errors.ts';
-import { type AppDeps, type AppEnv, cacheHeader, requireAuth } from './deps.ts';
-import { cleanText, nextCursor, parseId, parseLimit, parsePage, readJson } from './input.ts';
+import { type AppDeps, type AppEnv, cacheHeader } from './deps.ts';
+import { cleanText, nextCursor, parseId, parseLimit, parsePage, plainText, readJson } from './input.ts';
 import { ValidationError } from '../errors.ts';
 
-const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+const email = plainText().trim().toLowerCase().max(254).pipe(z.email());
 const createSchema = z.strictObject({
   email,
   name: cleanText(1, 100),
-  password: z.string().min(8).max(128),
+  password: plainText().min(8).max(128),
 });
 const updateSchema = z
   .strictObject({ email: email.optional(), name: cleanText(1, 100).optional() })
   .refine((patch) => patch.email !== undefined || patch.name !== undefined, 'send at least one of email, name');
 
-export function userRoutes(deps: AppDeps): Hono<AppEnv> {
+export function userRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
   const { store } = deps;
-  const app = new Hono<AppEnv>();
-  const auth = requireAuth(deps);
+  const app = new Hono<AppEnv & AccessEnv>();
+  const auth = authenticate(deps);
 
   app.get('/', async (c) => {
     const page = parsePage(c);
@@ -62,6 +64,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.put('/:id', auth, async (c) => {
     const id = parseId(c.req.param('id'));
+    requireSelf(c.get('principal'), id);
     const patch = await readJson(c, updateSchema);
     const user = await store.updateUser(id, patch);
     if (!user) throw new NotFoundError(`user ${id}`);
@@ -70,6 +73,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.delete('/:id', auth, async (c) => {
     const id = parseId(c.req.param('id'));
+    requireSelf(c.get('principal'), id);
     if (!(await store.deleteUser(id))) throw new NotFoundError(`user ${id}`);
     return c.json({ id, deleted: true });
   });

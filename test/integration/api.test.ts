@@ -1,5 +1,6 @@
 // The API over a real socket on real PostgreSQL (embedded by default, DATABASE_URL in CI).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTokenService } from '../../sut/auth/token.ts';
 import { loadConfig } from '../../sut/config.ts';
 import { DEMO_PASSWORD } from '../../sut/data/store.ts';
 import { silentLogger } from '../../sut/log.ts';
@@ -78,10 +79,31 @@ describe('API on real PostgreSQL', () => {
     const dup = await call('POST', '/api/users', { email, name: 'Again', password: 'long-enough' }, auth);
     expect(dup).toMatchObject({ status: 409, body: { error: { code: 'SUT_CONFLICT' } } });
 
-    expect((await call('PUT', `/api/users/${id}`, { name: 'Renamed' }, auth)).body.name).toBe('Renamed');
+    // Only the new user (or the admin token) changes the new user; its creator, user 5, may not.
+    expect((await call('PUT', `/api/users/${id}`, { name: 'By Creator' }, auth)).status).toBe(403);
+    const own = await call('POST', '/api/auth/login', { email, password: 'long-enough' });
+    const self = { authorization: `Bearer ${own.body.token}` };
+    expect((await call('PUT', `/api/users/${id}`, { name: 'Renamed' }, self)).body.name).toBe('Renamed');
     expect((await call('GET', `/api/users/${id}`)).body.name).toBe('Renamed');
-    expect((await call('DELETE', `/api/users/${id}`, undefined, auth)).status).toBe(200);
+    expect((await call('DELETE', `/api/users/${id}`, undefined, auth)).status).toBe(403);
+    expect((await call('DELETE', `/api/users/${id}`, undefined, self)).status).toBe(200);
     expect((await call('GET', `/api/users/${id}`)).status).toBe(404);
+  });
+
+  it('the admin token updates and deletes any user', async () => {
+    const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+    const email = `it-admin-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
+    const created = await call('POST', '/api/users', { email, name: 'Managed', password: 'long-enough' }, admin);
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    expect(await call('PUT', `/api/users/${id}`, { name: 'By Admin' }, admin)).toMatchObject({
+      status: 200,
+      body: { id, name: 'By Admin' },
+    });
+    expect(await call('DELETE', `/api/users/${id}`, undefined, admin)).toMatchObject({
+      status: 200,
+      body: { id, deleted: true },
+    });
   });
 
   it('creates a team and adds members', async () => {
@@ -93,7 +115,18 @@ describe('API on real PostgreSQL', () => {
     );
     expect((await call('POST', `/api/teams/${team.body.id}/members`, { userId: 10 }, auth)).status).toBe(409);
     const got = await call('GET', `/api/teams/${team.body.id}`);
-    expect(got.body.members).toEqual([expect.objectContaining({ userId: 10, role: 'owner' })]);
+    expect(got.body.members).toEqual([
+      expect.objectContaining({ userId: 1, role: 'owner' }), // the creator
+      expect.objectContaining({ userId: 10, role: 'owner' }),
+    ]);
+    // User 10, now an owner, adds someone; user 11, a member of no such team, may not.
+    const asTen = { authorization: `Bearer ${createTokenService(TEST_SECRET, 3600).issue(10).token}` };
+    const asEleven = { authorization: `Bearer ${createTokenService(TEST_SECRET, 3600).issue(11).token}` };
+    expect((await call('POST', `/api/teams/${team.body.id}/members`, { userId: 12 }, asTen)).status).toBe(201);
+    expect(await call('POST', `/api/teams/${team.body.id}/members`, { userId: 13 }, asEleven)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'SUT_FORBIDDEN' } },
+    });
   });
 });
 

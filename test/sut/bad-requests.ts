@@ -16,6 +16,8 @@ export interface CaseTokens {
   expiredToken: string;
   forgedToken: string;
   adminToken: string;
+  /** User 1's token signed with the constant the SUT once fell back to: must be refused. */
+  oldSecretToken: string;
   bodyLimitBytes: number;
   /** A user id that exists but belongs to no team yet is not needed: ids below are seeded ones. */
 }
@@ -26,6 +28,7 @@ const NO_SUCH_ID = '987654321';
 
 export function badRequests(t: CaseTokens): RequestCase[] {
   const auth = { ...json, ...bearer(t.token) };
+  const admin = { ...json, ...bearer(t.adminToken) };
   const post = (
     name: string,
     path: string,
@@ -206,10 +209,10 @@ export function badRequests(t: CaseTokens): RequestCase[] {
       code: 'SUT_VALIDATION',
     },
     {
-      name: 'update unknown user',
+      name: 'update unknown user (admin token)',
       method: 'PUT',
       path: `/api/users/${NO_SUCH_ID}`,
-      headers: auth,
+      headers: admin,
       body: '{"name":"X"}',
       status: 404,
       code: 'SUT_NOT_FOUND',
@@ -217,20 +220,144 @@ export function badRequests(t: CaseTokens): RequestCase[] {
     {
       name: 'update to a taken email',
       method: 'PUT',
-      path: '/api/users/3',
+      path: '/api/users/1',
       headers: auth,
       body: '{"email":"user2@example.test"}',
       status: 409,
       code: 'SUT_CONFLICT',
     },
     {
-      name: 'delete unknown user',
+      name: 'delete unknown user (admin token)',
       method: 'DELETE',
       path: `/api/users/${NO_SUCH_ID}`,
-      headers: bearer(t.token),
+      headers: bearer(t.adminToken),
       status: 404,
       code: 'SUT_NOT_FOUND',
     },
+    // ownership: user 1's token, which owns seeded team 1 and nothing else
+    {
+      name: 'update another user',
+      method: 'PUT',
+      path: '/api/users/2',
+      headers: auth,
+      body: '{"name":"Not Mine"}',
+      status: 403,
+      code: 'SUT_FORBIDDEN',
+    },
+    {
+      name: 'update an unknown user (not oneself)',
+      method: 'PUT',
+      path: `/api/users/${NO_SUCH_ID}`,
+      headers: auth,
+      body: '{"name":"X"}',
+      status: 403,
+      code: 'SUT_FORBIDDEN',
+    },
+    {
+      name: 'delete another user',
+      method: 'DELETE',
+      path: '/api/users/2',
+      headers: bearer(t.token),
+      status: 403,
+      code: 'SUT_FORBIDDEN',
+    },
+    post('add a member to a team one does not run', '/api/teams/2/members', '{"userId":3}', 403, 'SUT_FORBIDDEN'),
+    post('the admin token opens a write (then the body is checked)', '/api/users', '{}', 400, 'SUT_VALIDATION', admin),
+    post(
+      'a token signed with the old built-in secret',
+      '/api/teams',
+      '{"name":"Old Secret"}',
+      401,
+      'SUT_UNAUTHORIZED',
+      { ...json, ...bearer(t.oldSecretToken) },
+    ),
+    // control characters (U+0000–U+001F, U+007F) and lone surrogates in any text field or query: 400, never a 500
+    post(
+      'login with NUL in email',
+      '/api/auth/login',
+      '{"email":"a\\u0000b@example.test","password":"loadlab-demo"}',
+      400,
+      'SUT_VALIDATION',
+      json,
+    ),
+    post(
+      'login with NUL in a seeded email',
+      '/api/auth/login',
+      '{"email":"user1@example.test\\u0000","password":"loadlab-demo"}',
+      400,
+      'SUT_VALIDATION',
+      json,
+    ),
+    post(
+      'login with a newline in the password',
+      '/api/auth/login',
+      '{"email":"user1@example.test","password":"loadlab-demo\\n"}',
+      400,
+      'SUT_VALIDATION',
+      json,
+    ),
+    post(
+      'BEL in name',
+      '/api/users',
+      '{"email":"bel@example.test","name":"a\\u0007b","password":"long-enough"}',
+      400,
+      'SUT_VALIDATION',
+    ),
+    post(
+      'trailing newline in name (refused, not trimmed)',
+      '/api/users',
+      '{"email":"nl@example.test","name":"Ann\\n","password":"long-enough"}',
+      400,
+      'SUT_VALIDATION',
+    ),
+    post(
+      'DEL in email',
+      '/api/users',
+      '{"email":"d\\u007fl@example.test","name":"A","password":"long-enough"}',
+      400,
+      'SUT_VALIDATION',
+    ),
+    post(
+      'NUL in password',
+      '/api/users',
+      '{"email":"pw@example.test","name":"A","password":"long\\u0000enough"}',
+      400,
+      'SUT_VALIDATION',
+    ),
+    post(
+      'lone surrogate in name',
+      '/api/users',
+      '{"email":"ls@example.test","name":"a\\ud800b","password":"long-enough"}',
+      400,
+      'SUT_VALIDATION',
+    ),
+    {
+      name: 'update with a tab in name',
+      method: 'PUT',
+      path: '/api/users/1',
+      headers: auth,
+      body: '{"name":"Tab\\tbed"}',
+      status: 400,
+      code: 'SUT_VALIDATION',
+    },
+    {
+      name: 'update with NUL in email',
+      method: 'PUT',
+      path: '/api/users/1',
+      headers: auth,
+      body: '{"email":"user1\\u0000@example.test"}',
+      status: 400,
+      code: 'SUT_VALIDATION',
+    },
+    post('team with ESC in name', '/api/teams', '{"name":"\\u001b[31mRed"}', 400, 'SUT_VALIDATION'),
+    {
+      name: 'search with a newline',
+      method: 'GET',
+      path: '/api/users/search?q=a%0A',
+      status: 400,
+      code: 'SUT_VALIDATION',
+    },
+    { name: 'search with DEL', method: 'GET', path: '/api/users/search?q=a%7Fb', status: 400, code: 'SUT_VALIDATION' },
     post('member with string userId', '/api/teams/1/members', '{"userId":"abc"}', 400, 'SUT_VALIDATION'),
     post('member with bad role', '/api/teams/1/members', '{"userId":2,"role":"king"}', 400, 'SUT_VALIDATION'),
     post('member of unknown team', `/api/teams/${NO_SUCH_ID}/members`, '{"userId":2}', 404, 'SUT_NOT_FOUND'),

@@ -9,6 +9,8 @@ import type { CaseTokens } from './bad-requests.ts';
 export const TEST_SECRET = 'test-secret-for-loadlab-tests';
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 export const TEST_BODY_LIMIT = 4096;
+/** The constant sut/config.ts fell back to when AUTH_SECRET was unset, before it made one per start. */
+export const OLD_BUILT_IN_SECRET = 'loadlab-dev-secret-change-me';
 const HOUR_MS = 3_600_000;
 
 export function testTokens(): CaseTokens {
@@ -19,6 +21,7 @@ export function testTokens(): CaseTokens {
     token: now.issue(1).token,
     expiredToken: past.issue(1).token,
     forgedToken: forged.issue(1).token,
+    oldSecretToken: createTokenService(OLD_BUILT_IN_SECRET, 3600).issue(1).token,
     adminToken: TEST_ADMIN_TOKEN,
     bodyLimitBytes: TEST_BODY_LIMIT,
   };

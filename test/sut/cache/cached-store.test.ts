@@ -20,16 +20,17 @@ describe('cache through the API', () => {
 
   it('an update invalidates the user and the lists that contain it', async () => {
     const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
-    await app.request('/api/users/3');
+    // The token is user 1's, who may change only user 1.
+    await app.request('/api/users/1');
     await app.request('/api/users?limit=5');
-    await app.request('/api/users/search?q=user3');
-    const put = await app.request('/api/users/3', {
+    await app.request('/api/users/search?q=user1');
+    const put = await app.request('/api/users/1', {
       method: 'PUT',
       headers: writeHeaders,
       body: JSON.stringify({ name: 'Changed' }),
     });
     expect(put.status).toBe(200);
-    for (const path of ['/api/users/3', '/api/users?limit=5', '/api/users/search?q=user3']) {
+    for (const path of ['/api/users/1', '/api/users?limit=5', '/api/users/search?q=user1']) {
       const res = await app.request(path);
       expect(res.headers.get('x-cache'), path).toBe('miss');
       expect(JSON.stringify(await res.json()), path).toContain('Changed');
@@ -38,14 +39,15 @@ describe('cache through the API', () => {
 
   it('a new member invalidates that team', async () => {
     const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
-    const before = (await (await app.request('/api/teams/2')).json()) as { members: unknown[] };
-    const add = await app.request('/api/teams/2/members', {
+    // User 1 (the token's) owns seeded team 1; user 2 is in team 2 only.
+    const before = (await (await app.request('/api/teams/1')).json()) as { members: unknown[] };
+    const add = await app.request('/api/teams/1/members', {
       method: 'POST',
       headers: writeHeaders,
-      body: JSON.stringify({ userId: 1 }),
+      body: JSON.stringify({ userId: 2 }),
     });
     expect(add.status).toBe(201);
-    const after = await app.request('/api/teams/2');
+    const after = await app.request('/api/teams/1');
     expect(after.headers.get('x-cache')).toBe('miss');
     expect(((await after.json()) as { members: unknown[] }).members).toHaveLength(before.members.length + 1);
   });

@@ -87,13 +87,20 @@ describe('API routes (memory store)', () => {
     const id = created.body.id as number;
     const login = await call('POST', '/api/auth/login', { email: 'new.person@example.test', password: 'long-enough' });
     expect(login.status).toBe(200);
+    // Only the new user changes the new user: the creator's token (user 1) may not.
+    const self = { 'content-type': 'application/json', authorization: `Bearer ${login.body.token}` };
+    expect((await call('PUT', `/api/users/${id}`, { name: 'By Creator' })).status).toBe(403);
 
-    const updated = await call('PUT', `/api/users/${id}`, { name: 'Renamed' });
+    const updated = await call('PUT', `/api/users/${id}`, { name: 'Renamed' }, self);
     expect(updated.status).toBe(200);
     expect(updated.body.name).toBe('Renamed');
     expect((await call('GET', `/api/users/${id}`)).body.name).toBe('Renamed');
 
-    expect(await call('DELETE', `/api/users/${id}`)).toMatchObject({ status: 200, body: { id, deleted: true } });
+    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(403);
+    expect(await call('DELETE', `/api/users/${id}`, undefined, self)).toMatchObject({
+      status: 200,
+      body: { id, deleted: true },
+    });
     expect((await call('GET', `/api/users/${id}`)).status).toBe(404);
   });
 
@@ -113,7 +120,10 @@ describe('API routes (memory store)', () => {
     const again = await call('POST', `/api/teams/${created.body.id}/members`, { userId: 3 });
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'SUT_CONFLICT' } } });
     const withMember = await call('GET', `/api/teams/${created.body.id}`);
-    expect(withMember.body.members).toEqual([expect.objectContaining({ userId: 3, role: 'admin' })]);
+    expect(withMember.body.members).toEqual([
+      expect.objectContaining({ userId: 1, role: 'owner' }), // the creator
+      expect.objectContaining({ userId: 3, role: 'admin' }),
+    ]);
   });
 
   it('answers 405 with an Allow header', async () => {
