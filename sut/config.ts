@@ -1,6 +1,7 @@
 // The SUT's configuration: read from the environment once, every bad variable named, then frozen.
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
+import { generateSecret } from './auth/token.ts';
 import { parseLatencySpec, type LatencySpec } from './cache/latency.ts';
 
 export interface SutConfig {
@@ -21,7 +22,10 @@ export interface SutConfig {
   readonly cacheTtlMs: number;
   readonly latency: LatencySpec;
   readonly latencySeed: number;
+  /** Signs bearer tokens: AUTH_SECRET, or when it is unset a random one made for this start. */
   readonly authSecret: string;
+  /** AUTH_SECRET was unset: the primary passes its random secret to its workers (a reload keeps it, a restart does not). */
+  readonly authSecretGenerated: boolean;
   readonly tokenTtlSec: number;
   readonly adminToken: string | undefined;
   readonly bodyLimitBytes: number;
@@ -96,6 +100,16 @@ class EnvReader {
     return ok ? value : undefined;
   }
 
+  /** A secret: its value never appears in a problem, only its length. Unset: undefined. */
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || value.length >= minLength) return value;
+    this.problems.push(
+      `${name}: expected at least ${minLength} characters (got ${value.length}; the value is not shown)`,
+    );
+    return undefined;
+  }
+
   text(name: string, fallback: string, pattern: RegExp, accepts: string): string {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -107,7 +121,12 @@ class EnvReader {
   }
 }
 
-const DEV_SECRET = 'loadlab-dev-secret-change-me';
+/** Hosts only this machine can reach; anywhere else the SUT needs an AUTH_SECRET of its own. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase());
+}
 
 /** Throws ConfigError listing every bad variable; returns a frozen config otherwise. */
 export function loadConfig(env: Env = process.env): SutConfig {
@@ -115,10 +134,18 @@ export function loadConfig(env: Env = process.env): SutConfig {
   const latencyText = r.raw('LATENCY') ?? 'none';
   const latency = parseLatencySpec(latencyText);
   if (typeof latency === 'string') r.problems.push(`LATENCY=${JSON.stringify(latencyText)}: ${latency}`);
+  const host = r.text('HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address');
+  const authSecret = r.secret('AUTH_SECRET', 16);
+  // A random secret per start is fine on this machine; a SUT others can reach gets a secret set on purpose.
+  if (r.raw('AUTH_SECRET') === undefined && !isLoopbackHost(host)) {
+    r.problems.push(
+      `AUTH_SECRET: required when HOST=${JSON.stringify(host)} (not 127.0.0.1, ::1 or localhost); e.g. AUTH_SECRET=$(openssl rand -base64 32)`,
+    );
+  }
 
   const config: SutConfig = {
     port: r.int('PORT', 3000, 0, 65535),
-    host: r.text('HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address'),
+    host,
     nodeId: r.text(
       'NODE_ID',
       hostname().split('.')[0] || 'node',
@@ -137,9 +164,10 @@ export function loadConfig(env: Env = process.env): SutConfig {
     cacheTtlMs: r.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
     latency: typeof latency === 'string' ? { kind: 'none' } : latency,
     latencySeed: r.int('LATENCY_SEED', 1, 0, 2 ** 32 - 1),
-    authSecret: r.text('AUTH_SECRET', DEV_SECRET, /^.{16,}$/, 'at least 16 characters'),
+    authSecret: authSecret ?? generateSecret(),
+    authSecretGenerated: authSecret === undefined,
     tokenTtlSec: r.int('TOKEN_TTL_SEC', 3600, 1, 31_536_000),
-    adminToken: r.text('ADMIN_TOKEN', '', /^.{8,}$/, 'at least 8 characters') || undefined,
+    adminToken: r.secret('ADMIN_TOKEN', 8),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1, 64 * 1024 * 1024),
     keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1, 3_600_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),

@@ -16,7 +16,14 @@ async function main(): Promise<number> {
   let config: SutConfig;
   try {
     config = loadConfig(process.env);
-    return await runPrimary(config, createLogger(config.logLevel));
+    const log = createLogger(config.logLevel);
+    // Not before the one line a start without DATABASE_URL ends with.
+    if (config.authSecretGenerated && config.databaseUrl) {
+      log.info(
+        'AUTH_SECRET is unset: tokens are signed with a random secret made for this start (a reload keeps it, a restart does not)',
+      );
+    }
+    return await runPrimary(config, log);
   } catch (err) {
     if (err instanceof ConfigError)
       return fail(

@@ -1,4 +1,5 @@
 // Starts a level's deployment through the env API (services, SUT nodes, load balancer), or wraps --target.
+import { randomBytes } from 'node:crypto';
 import { startServices } from './services.ts';
 import { startSut, type SutHandle } from './sut.ts';
 import { startLoadBalancer } from './lb.ts';
@@ -51,9 +52,16 @@ export async function startDeployment(s: DeployOptions, spec: DeploySpec): Promi
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
-  // A level without jobs gets no Redis at all (the SUT would otherwise start its own redis-server, one more process on the cores).
-  const env = { ADMIN_TOKEN: s.adminToken, ...(spec.needRedis ? {} : { REDIS_URL: 'off' }), ...spec.env, ...s.sutEnv };
   const nodes = spec.nodes ?? 1;
+  // A level without jobs gets no Redis at all (the SUT would otherwise start its own redis-server, one more process on the cores).
+  // Several nodes share one AUTH_SECRET (made here unless given), so a token from one node works on every node.
+  const env = {
+    ADMIN_TOKEN: s.adminToken,
+    ...(spec.needRedis ? {} : { REDIS_URL: 'off' }),
+    ...(nodes > 1 && !process.env.AUTH_SECRET ? { AUTH_SECRET: randomBytes(32).toString('base64url') } : {}),
+    ...spec.env,
+    ...s.sutEnv,
+  };
   const suts: SutHandle[] = [];
   for (let i = 1; i <= nodes; i++) {
     const sut = await startSut({

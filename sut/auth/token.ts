@@ -1,6 +1,11 @@
 // Bearer tokens: an HMAC-SHA256-signed payload with an expiry — small, stateless, shared by workers.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthError } from '../errors.ts';
+
+/** A signing secret for one start of the SUT when AUTH_SECRET is unset: 32 random bytes, base64url. */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
 
 export interface TokenClaims {
   sub: number; // user id

@@ -56,7 +56,14 @@ function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): 
   const collector = createClusterMetrics();
   const sup: Supervisor = new Supervisor({
     workers: config.workers,
-    env: { DATABASE_URL: databaseUrl, NODE_ID: config.nodeId, REDIS_URL: config.redisUrl ?? '' },
+    // AUTH_SECRET: this start's random one when it was unset, so every worker, also those a reload
+    // forks, signs and checks tokens alike; a restart makes a new one.
+    env: {
+      DATABASE_URL: databaseUrl,
+      NODE_ID: config.nodeId,
+      REDIS_URL: config.redisUrl ?? '',
+      AUTH_SECRET: config.authSecret,
+    },
     log,
     drainTimeoutMs: config.drainTimeoutMs,
     onMessage: (worker, message) => {

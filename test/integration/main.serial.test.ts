@@ -42,6 +42,15 @@ describe('sut/main.ts', () => {
     [{ PORT: 'eighty' }, /^loadlab sut: bad config: PORT="eighty": expected a whole number from 0 to 65535\n$/],
     [{ LATENCY: 'slow' }, /^loadlab sut: bad config: LATENCY="slow": expected none, fixed:<ms>/],
     [{ CACHE: 'maybe', DB_POOL_MAX: '0' }, /DB_POOL_MAX="0".*\n.*CACHE="maybe"|CACHE="maybe".*\n.*DB_POOL_MAX="0"/],
+    // Reachable from other machines without a secret of its own: one line, exit 2.
+    [
+      { HOST: '0.0.0.0', AUTH_SECRET: '' },
+      /^loadlab sut: bad config: AUTH_SECRET: required when HOST="0\.0\.0\.0" \(not 127\.0\.0\.1, ::1 or localhost\); e\.g\. AUTH_SECRET=\$\(openssl rand -base64 32\)\n$/,
+    ],
+    [
+      { AUTH_SECRET: 'too-short' },
+      /^loadlab sut: bad config: AUTH_SECRET: expected at least 16 characters \(got 9; the value is not shown\)\n$/,
+    ],
   ])('bad config %j exits 2 naming the variable', async (env, message) => {
     const run = startMain({ ...env, DATABASE_URL: inject('databaseUrl') });
     const [code] = await run.exited;

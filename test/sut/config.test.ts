@@ -1,6 +1,7 @@
 // SUT config: defaults, frozen result, and every bad variable named with what it accepts.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../sut/config.ts';
+import { OLD_BUILT_IN_SECRET } from './helpers.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -34,6 +35,39 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('without AUTH_SECRET makes a random one (32 bytes, base64url) each time, never the old built-in one', () => {
+    const a = loadConfig({});
+    const b = loadConfig({});
+    expect(a.authSecretGenerated).toBe(true);
+    expect(a.authSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(a.authSecret, 'base64url')).toHaveLength(32);
+    expect(b.authSecret).not.toBe(a.authSecret);
+    expect(a.authSecret).not.toBe(OLD_BUILT_IN_SECRET);
+    expect(loadConfig({ AUTH_SECRET: '   ' }).authSecretGenerated).toBe(true); // blank is unset
+  });
+
+  it.each(['127.0.0.1', '::1', 'localhost', 'LocalHost'])('HOST=%s (loopback) may go without AUTH_SECRET', (host) => {
+    expect(problemsOf({ HOST: host })).toEqual([]);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.5', 'sut.example.test', '127.0.0.2'])(
+    'HOST=%s without AUTH_SECRET is one problem naming both',
+    (host) => {
+      expect(problemsOf({ HOST: host })).toEqual([
+        `AUTH_SECRET: required when HOST="${host}" (not 127.0.0.1, ::1 or localhost); e.g. AUTH_SECRET=$(openssl rand -base64 32)`,
+      ]);
+      expect(problemsOf({ HOST: host, AUTH_SECRET: '' })).toHaveLength(1);
+      expect(problemsOf({ HOST: host, AUTH_SECRET: 's'.repeat(16) })).toEqual([]);
+    },
+  );
+
+  it('a secret that is too short is named, its value never shown (and no second problem for HOST)', () => {
+    expect(problemsOf({ HOST: '0.0.0.0', AUTH_SECRET: 'hunter2', ADMIN_TOKEN: 'pass' })).toEqual([
+      'AUTH_SECRET: expected at least 16 characters (got 7; the value is not shown)',
+      'ADMIN_TOKEN: expected at least 8 characters (got 4; the value is not shown)',
+    ]);
+  });
+
   it('reads every variable it documents', () => {
     const config = loadConfig({
       PORT: '0',
@@ -42,6 +76,7 @@ describe('loadConfig', () => {
       WORKERS: '3',
       DATABASE_URL: 'postgres://u@h:5432/db',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      AUTH_SECRET: 'a-secret-of-the-operator',
       DB_POOL_MAX: '4',
       CACHE: 'off',
       CACHE_MAX: '5',
@@ -62,6 +97,8 @@ describe('loadConfig', () => {
       workers: 3,
       databaseUrl: 'postgres://u@h:5432/db',
       redisUrl: 'redis://127.0.0.1:6379',
+      authSecret: 'a-secret-of-the-operator',
+      authSecretGenerated: false,
       dbPoolMax: 4,
       cacheEnabled: false,
       cacheMax: 5,
@@ -91,7 +128,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x', /^DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\/$/],
     ['REDIS_URL', 'nope', /^REDIS_URL: expected a URL starting with redis:\/\//],
     ['NODE_ID', 'a b', /^NODE_ID="a b": expected 1-64 letters/],
-    ['AUTH_SECRET', 'short', /^AUTH_SECRET="short": expected at least 16 characters$/],
+    ['AUTH_SECRET', 'short', /^AUTH_SECRET: expected at least 16 characters \(got 5; the value is not shown\)$/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL="loud": expected one of silent, error, warn, info, debug$/],
   ])('%s=%s is named with what it accepts', (name, value, message) => {
     const problems = problemsOf({ [name]: value });

@@ -1,7 +1,9 @@
 // compose.yaml (no Docker engine runs here): valid for docker-compose itself, and its services,
 // wiring, healthchecks, documented ports, and an nginx that mounts exactly what Level 4 renders.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -54,6 +56,8 @@ describe('compose.yaml', () => {
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
     });
+    // From .env (or the shell); unset it is empty, which the SUT refuses on HOST 0.0.0.0 (exit 2).
+    expect(env.AUTH_SECRET).toBe('${AUTH_SECRET:-}');
   });
 
   it('uses the credentials the nodes connect with', () => {
@@ -121,7 +125,11 @@ let composeVersion: string | undefined;
  * project folder. Debian 12's docker-compose is v1 (1.29), whose schema predates the top-level
  * `name:` of the Compose Specification: for v1 that one key is checked here and dropped.
  */
-function composeConfig(source: string): { status: number | null; output: string } {
+function composeConfig(
+  source: string,
+  projectDir = root(''),
+  flags = ['-q'],
+): { status: number | null; output: string } {
   expect(dockerCompose, 'docker-compose is not on PATH (apt-get install docker-compose)').toBeTruthy();
   composeVersion ??= spawnSync(dockerCompose!, ['version', '--short'], { encoding: 'utf8' }).stdout.trim();
   let input = source;
@@ -129,8 +137,9 @@ function composeConfig(source: string): { status: number | null; output: string 
     expect(source).toMatch(/^name: loadlab$/m);
     input = source.replace(/^name: .*\n/m, '');
   }
-  const args = ['--project-directory', root(''), '-p', 'loadlab', '-f', '-', 'config', '-q'];
+  const args = ['--project-directory', projectDir, '-p', 'loadlab', '-f', '-', 'config', ...flags];
   const result = spawnSync(dockerCompose!, args, {
+    cwd: projectDir, // docker-compose v1 reads .env from here when the file comes on stdin
     input,
     encoding: 'utf8',
     env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent' },
@@ -144,6 +153,23 @@ describe.skipIf(!dockerCompose && !onCi)(
   () => {
     it('passes `docker-compose config -q` without a Docker engine', () => {
       expect(composeConfig(text)).toEqual({ status: 0, output: '' });
+    });
+
+    it('gives both nodes the AUTH_SECRET of a .env beside compose.yaml', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'loadlab-compose-'));
+      try {
+        mkdirSync(join(dir, 'deploy'));
+        writeFileSync(join(dir, 'deploy', 'nginx.conf'), '');
+        writeFileSync(join(dir, '.env'), 'AUTH_SECRET=from-the-env-file-0123456789\n');
+        const out = composeConfig(text, dir, []);
+        expect(out.status, out.output).toBe(0);
+        const nodes = (parse(out.output) as { services: Record<string, Service> }).services;
+        for (const name of COMPOSE_NODES) {
+          expect(nodes[name]!.environment!.AUTH_SECRET).toBe('from-the-env-file-0123456789');
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('fails on a compose file docker-compose rejects (the negative control)', () => {
