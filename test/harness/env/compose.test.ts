@@ -110,11 +110,14 @@ describe('compose.yaml', () => {
     const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "sut/main.ts"]');
+    // the SUT as one built file, made at image build the way npm start and the harness make it on start
+    expect(dockerfile).toMatch(/^RUN node --import tsx scripts\/build-sut\.ts$/m);
+    expect(dockerfile).toContain('CMD ["node", ".build/sut.mjs"]');
     const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: { start: string } };
-    // npm start runs the launcher (embedded services, then sut/main.ts); compose provides the services.
+    // npm start runs the launcher (embedded services, then the built SUT); compose provides the services.
     expect(pkg.scripts.start).toBe('exec node --import tsx services/dev-launcher.ts');
-    expect(readFileSync(root('services/dev-launcher.ts'), 'utf8')).toContain("'../sut/main.ts'");
+    expect(readFileSync(root('services/dev-launcher.ts'), 'utf8')).toContain('await ensureSutBuilt()');
+    expect(readFileSync(root('scripts/build-sut.ts'), 'utf8')).toContain('await ensureSutBuilt()');
   });
 });
 
