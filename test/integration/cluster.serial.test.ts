@@ -30,7 +30,9 @@ describe('cluster', () => {
     const result = await stream.stop();
 
     expect(result.sent).toBeGreaterThanOrEqual(RATE * 10);
-    if (result.resent > 0) console.warn(`reload test: ${result.resent} GET(s) resent after a keep-alive reset`);
+    // A resend is a GET whose idle keep-alive socket a draining worker closed as it was sent: at most one such
+    // race per retired worker and reload (2 workers × 2 reloads).
+    expect(result.resent).toBeLessThanOrEqual(2 * 2);
     expect({ failed: result.failed, byError: result.byError, byStatus: result.byStatus }).toEqual({
       failed: 0,
       byError: {},
