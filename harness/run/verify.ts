@@ -37,6 +37,8 @@ export async function verifyScenario(
     const session = new Session({ ...scenario, journeys: [journey] }, 1);
     for (const step of journey.steps) {
       const prepared = session.next();
+      // A step whose capture failed ended the journey (its problem is reported below): the rest cannot be verified.
+      if (prepared.step !== step) break;
       const { status, bodyText } = await callOnce(target, prepared, timeoutMs, counts);
       session.onResponse(step, bodyText);
       if (seen.has(step.name)) continue;

@@ -34,21 +34,31 @@ export class Session {
     return prepareRequest(step, this.ctx);
   }
 
-  /** Stores the values a step captures from its JSON response (e.g. a login token). */
+  /**
+   * Stores the values a step captures from its JSON response (e.g. a login token). When one is missing (the step
+   * failed, timed out, or answered without it) the rest of the journey is dropped and the next request starts a
+   * new one: its later steps would go out with an empty value (`PUT /api/users/` → 404) and fail for the
+   * generator's reason, not the server's.
+   */
   onResponse(step: Step, bodyText: string | undefined): void {
-    if (!step.capture || bodyText === undefined) return;
+    if (!step.capture) return;
     let json: unknown;
     try {
-      json = JSON.parse(bodyText);
+      json = bodyText === undefined ? undefined : JSON.parse(bodyText);
     } catch {
-      return;
+      json = undefined;
     }
+    let complete = true;
     for (const [name, path] of Object.entries(step.capture)) {
       const value = readPath(json, path);
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null) {
+        complete = false;
+        continue;
+      }
       // Numbers and booleans print as String() would; an object or array is kept as its JSON, not "[object Object]".
       this.ctx.vars[name] = typeof value === 'string' ? value : JSON.stringify(value);
     }
+    if (!complete && this.journey.steps.includes(step)) this.stepIndex = this.journey.steps.length;
   }
 
   private pickJourney(): Journey {

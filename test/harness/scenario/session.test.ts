@@ -87,28 +87,33 @@ describe('Session token capture', () => {
     ],
   };
 
-  function afterLogin(bodyText: string | undefined): { path: string; authorization: string | undefined } {
+  function afterLogin(bodyText: string | undefined): { step: string; path: string; authorization?: string } {
     const session = new Session(parseScenario(login), 1);
     const first = session.next();
     session.onResponse(first.step, bodyText);
     const second = session.next();
-    return { path: second.path, authorization: second.headers.authorization };
+    return { step: second.step.name, path: second.path, authorization: second.headers.authorization };
   }
 
   it.each([
     ['a JSON answer', '{"token":"t-1","user":{"id":42}}', { path: '/users/42', authorization: 'Bearer t-1' }],
     ['a number token (kept as text)', '{"token":5,"user":{"id":1}}', { path: '/users/1', authorization: 'Bearer 5' }],
-    ['a body that is not JSON', 'Bad Gateway', { path: '/users/', authorization: 'Bearer ' }],
-    ['no body', undefined, { path: '/users/', authorization: 'Bearer ' }],
-    ['null values', '{"token":null,"user":{"id":null}}', { path: '/users/', authorization: 'Bearer ' }],
-    ['a missing path', '{"token":"t-2"}', { path: '/users/', authorization: 'Bearer t-2' }],
     [
       'an object (kept as JSON)',
       '{"token":{"a":1},"user":{"id":[2]}}',
       { path: '/users/[2]', authorization: 'Bearer {"a":1}' },
     ],
-  ])('from %s', (_what, bodyText, expected) => {
-    expect(afterLogin(bodyText)).toEqual(expected);
+  ])('from %s: the journey goes on with the captured values', (_what, bodyText, expected) => {
+    expect(afterLogin(bodyText)).toEqual({ step: 'write', ...expected });
+  });
+
+  it.each([
+    ['a body that is not JSON', 'Bad Gateway'],
+    ['no body (an error or a timeout)', undefined],
+    ['null values', '{"token":null,"user":{"id":null}}'],
+    ['a missing path', '{"token":"t-2"}'],
+  ])('from %s: the rest of the journey is dropped, the next request starts a new one', (_what, bodyText) => {
+    expect(afterLogin(bodyText)).toMatchObject({ step: 'login', path: '/login' });
   });
 
   it('keeps a captured value for later journeys until a new answer replaces it', () => {
