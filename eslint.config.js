@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'results/', '.data/', '.ci-results/', 'coverage/']),
+  globalIgnores(['node_modules/', 'results/', '.data/', '.ci-results/', 'coverage/', '.build/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
