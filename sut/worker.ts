@@ -3,6 +3,7 @@ import { createTokenService } from './auth/token.ts';
 import { withCache, type CachedStore } from './cache/cached-store.ts';
 import { createLatencySampler } from './cache/latency.ts';
 import { withLatency } from './cache/latency-store.ts';
+import type { CachePeers } from './cache/peers.ts';
 import { createApp } from './app.ts';
 import type { SutConfig } from './config.ts';
 import { createPgStore } from './data/pg-store.ts';
@@ -26,15 +27,27 @@ export interface WorkerOptions {
   redisUrl?: string;
   /** Cluster workers answer /metrics for the whole cluster; alone, a worker answers for itself. */
   metricsText?: () => Promise<{ contentType: string; body: string }>;
+  /** In a cluster: the node's other workers, which this worker's cache flushes and invalidates too. */
+  cachePeers?: CachePeers;
 }
 
 /** Builds the read path: latency is paid only by reads that get past the cache. */
-export function composeStore(base: Store, config: SutConfig, workerId: string): { store: Store; cache?: CachedStore } {
+export function composeStore(
+  base: Store,
+  config: SutConfig,
+  workerId: string,
+  peers?: CachePeers,
+): { store: Store; cache?: CachedStore } {
   // Each worker draws its own sequence, still repeatable: seed ⊕ worker id.
   const seed = (config.latencySeed + Number(workerId) * 7919) >>> 0;
   const slow = withLatency(base, createLatencySampler(config.latency, seed));
   if (!config.cacheEnabled) return { store: slow };
-  const cache = withCache(slow, { max: config.cacheMax, ttlMs: config.cacheTtlMs });
+  const cache = withCache(slow, {
+    max: config.cacheMax,
+    maxBytes: config.cacheMaxBytes,
+    ttlMs: config.cacheTtlMs,
+    peers,
+  });
   return { store: cache, cache };
 }
 
@@ -50,7 +63,7 @@ export async function startWorker(
     poolMax: config.dbPoolMax,
     connectionTimeoutMs: config.dbConnectTimeoutMs,
   });
-  const { store, cache } = composeStore(base, config, workerId);
+  const { store, cache } = composeStore(base, config, workerId, options.cachePeers);
   const tasks = await startTasks(config, options.redisUrl, store, log, workerId);
   const metrics = createWorkerMetrics({
     cacheStats: cache && (() => cache.stats()),

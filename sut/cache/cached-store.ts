@@ -1,11 +1,17 @@
-// Read-through LRU cache in front of a store; writes invalidate exactly what they change.
+// Read-through LRU cache in front of a store; writes invalidate exactly what they change, here and (through
+// `peers`) in every other worker of the node, so the node's workers behave as one logical cache.
 import { LRUCache, type Perf } from 'lru-cache';
 import type { Page, ReadContext, Store } from '../data/store.ts';
 import { bindAll } from './latency-store.ts';
+import { NO_PEERS, type CacheInvalidation, type CacheOp, type CachePeers } from './peers.ts';
 
 export interface CacheOptions {
   max: number;
+  /** Bound on the cached JSON's bytes (UTF-8), besides the entry count; unset: entries only. */
+  maxBytes?: number;
   ttlMs: number;
+  /** The other workers of the node: flushes and invalidations reach them too. */
+  peers?: CachePeers;
   /** Clock for TTL; tests inject one instead of sleeping. */
   perf?: Perf;
 }
@@ -14,16 +20,38 @@ export interface CacheStats {
   hits: number;
   misses: number;
   size: number;
+  /** The cached JSON's bytes, as counted against maxBytes (0 without a byte bound). */
+  bytes: number;
+}
+
+/** A flush of every worker of the node. */
+export interface NodeFlush {
+  /** Entries removed, in all those workers. */
+  entries: number;
+  /** Workers whose cache is now empty: this one and every other that confirmed. */
+  workers: number;
+  /** Every live worker confirmed within the relay's timeout. */
+  complete: boolean;
 }
 
 export interface CachedStore extends Store {
+  /** Empties this worker's cache only; returns the entries removed. */
   flush(): number;
+  /** Empties every worker's cache of the node; resolves once they all confirmed (or the relay timed out). */
+  flushAll(): Promise<NodeFlush>;
+  /** Applies what another worker broadcast (its flush, its write); returns the entries removed. */
+  apply(op: CacheOp): number;
   stats(): CacheStats;
 }
 
 /** lru-cache cannot hold null, so an unknown id is cached as { value: null } (negative caching). */
 interface Boxed {
   value: unknown;
+}
+
+/** What an entry weighs against maxBytes: its JSON as the route sends it. */
+export function jsonBytes(value: unknown): number {
+  return Math.max(1, Buffer.byteLength(JSON.stringify(value) ?? 'null'));
 }
 
 /**
@@ -36,6 +64,9 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
   const cache = new LRUCache<string, Boxed>({
     max: options.max,
     ttl: options.ttlMs,
+    ...(options.maxBytes
+      ? { maxSize: options.maxBytes, sizeCalculation: (boxed: Boxed) => jsonBytes(boxed.value) }
+      : {}),
     // An injected clock is read on every check: lru-cache otherwise memoises "now" for 1 ms of real time.
     ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}),
   });
@@ -72,11 +103,34 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
     inflight.clear();
   };
   const pageKey = (p: Page) => `${p.limit}:${p.offset ?? ''}:${p.afterId ?? ''}`;
-  const userWrite = (id?: number) => {
+  const teamKey = (id: number) => `team:${gen.members}:${id}`;
+
+  function invalidateHere(change: CacheInvalidation): void {
     written();
-    gen.users += 1;
-    if (id !== undefined) cache.delete(`user:${id}`);
+    for (const name of change.bump) gen[name] += 1;
+    if (change.userId !== undefined) cache.delete(`user:${change.userId}`);
+    if (change.teamId !== undefined) cache.delete(teamKey(change.teamId));
+  }
+  function flushHere(): number {
+    const size = cache.size;
+    written();
+    cache.clear();
+    return size;
+  }
+  /**
+   * A write answers once every other worker dropped what it changed too (or the relay timed out), so a client
+   * that reads after the answer reads the new value from any worker of the node.
+   */
+  async function invalidate(change: CacheInvalidation): Promise<void> {
+    invalidateHere(change);
+    await options.peers?.broadcast({ kind: 'invalidate', invalidation: change });
+  }
+  const apply = (op: CacheOp): number => {
+    if (op.kind === 'flush') return flushHere();
+    invalidateHere(op.invalidation);
+    return 0;
   };
+  options.peers?.serve(apply);
 
   return {
     ...bindAll(inner),
@@ -89,39 +143,37 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
 
     async createUser(input) {
       const user = await inner.createUser(input);
-      userWrite(user.id);
+      await invalidate({ bump: ['users'], userId: user.id });
       return user;
     },
     async updateUser(id, patch) {
       const user = await inner.updateUser(id, patch);
-      userWrite(id);
+      await invalidate({ bump: ['users'], userId: id });
       return user;
     },
     async deleteUser(id) {
       const deleted = await inner.deleteUser(id);
-      userWrite(id);
-      if (deleted) gen.members += 1; // memberships went with the user
+      // Memberships went with the user: every team read moves on too.
+      await invalidate({ bump: deleted ? ['users', 'members'] : ['users'], userId: id });
       return deleted;
     },
     async createTeam(name) {
       const team = await inner.createTeam(name);
-      written();
-      gen.teams += 1;
-      cache.delete(`team:${gen.members}:${team.id}`);
+      await invalidate({ bump: ['teams'], teamId: team.id }); // a cached 404 of its id
       return team;
     },
     async addMember(teamId, userId, role) {
       const member = await inner.addMember(teamId, userId, role);
-      written();
-      cache.delete(`team:${gen.members}:${teamId}`);
+      await invalidate({ bump: [], teamId });
       return member;
     },
-    flush() {
-      const size = cache.size;
-      written();
-      cache.clear();
-      return size;
+    flush: flushHere,
+    async flushAll() {
+      const here = flushHere();
+      const peers = options.peers ? await options.peers.broadcast({ kind: 'flush' }) : NO_PEERS;
+      return { entries: here + peers.entries, workers: 1 + peers.applied, complete: !peers.timedOut };
     },
-    stats: () => ({ ...stats, size: cache.size }),
+    apply,
+    stats: () => ({ ...stats, size: cache.size, bytes: cache.calculatedSize ?? 0 }),
   };
 }

@@ -1,15 +1,24 @@
 // The IPC messages between the cluster primary and its workers.
+import type { CacheOp, PeerReport } from '../cache/peers.ts';
 
 export type WorkerMessage =
   | { t: 'ready'; pid: number; port: number }
   | { t: 'metrics-req'; reqId: number }
-  | { t: 'metrics-json'; reqId: number; json: unknown };
+  | { t: 'metrics-json'; reqId: number; json: unknown }
+  /** This worker's cache flushed or saw a write: the primary relays it to every other worker, then answers 'cache-done'. */
+  | { t: 'cache-op'; reqId: number; op: CacheOp }
+  /** This worker applied a relayed op; entries: what it removed. */
+  | { t: 'cache-applied'; relayId: number; entries: number };
 
 export type PrimaryMessage =
   /** reload: the other workers keep serving (idle sockets get a grace); stop: the node goes away. */
   | { t: 'drain'; mode: 'reload' | 'stop' }
   | { t: 'metrics-res'; reqId: number; body: string; contentType: string }
-  | { t: 'metrics-collect'; reqId: number };
+  | { t: 'metrics-collect'; reqId: number }
+  /** Another worker's cache op, to apply to this worker's cache and confirm with 'cache-applied'. */
+  | { t: 'cache-apply'; relayId: number; op: CacheOp }
+  /** The other workers took the sender's 'cache-op' (or the relay's timeout passed). */
+  | ({ t: 'cache-done'; reqId: number } & PeerReport);
 
 export function isMessage<T extends { t: string }>(value: unknown): value is T {
   return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string';

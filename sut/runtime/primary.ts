@@ -8,6 +8,7 @@ import { formatLatencySpec } from '../cache/latency.ts';
 import { checkPoolBudget } from '../data/pool-budget.ts';
 import { prepareDatabase } from '../data/seed.ts';
 import type { Logger } from '../log.ts';
+import { createCacheRelay } from './cache-relay.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
 import type { PrimaryMessage } from './messages.ts';
 import { databaseUrlMissing, portInUse } from './startup-errors.ts';
@@ -54,6 +55,7 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
 
 function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): Supervisor {
   const collector = createClusterMetrics();
+  const cacheRelay = createCacheRelay();
   const sup: Supervisor = new Supervisor({
     workers: config.workers,
     // AUTH_SECRET: this start's random one when it was unset, so every worker, also those a reload
@@ -68,6 +70,9 @@ function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): 
     drainTimeoutMs: config.drainTimeoutMs,
     onMessage: (worker, message) => {
       if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
+      // One cache per node: a worker's flush or write reaches every other worker's LRU.
+      if (message.t === 'cache-op' || message.t === 'cache-applied')
+        cacheRelay.receive(worker, message, sup.liveWorkers());
       if (message.t === 'metrics-req') {
         void collector.collect(sup.liveWorkers()).then((body) => {
           const answer: PrimaryMessage = {

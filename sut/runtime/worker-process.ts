@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { startWorker, type Worker } from '../worker.ts';
 import type { DrainMode } from './server.ts';
+import { createIpcCachePeers } from './cache-relay.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
 
 const METRICS_TIMEOUT_MS = 3000;
@@ -21,6 +22,8 @@ export async function runWorkerProcess(): Promise<void> {
   const waiting = new Map<number, (body: { contentType: string; body: string }) => void>();
   let nextReq = 1;
   let worker: Worker | undefined;
+  // Before startWorker: a flush relayed while this worker starts is confirmed, not lost.
+  const cachePeers = createIpcCachePeers(send, () => process.connected);
 
   const metricsText = () =>
     new Promise<{ contentType: string; body: string }>((resolve, reject) => {
@@ -55,7 +58,7 @@ export async function runWorkerProcess(): Promise<void> {
       void worker.metrics.registry
         .getMetricsAsJSON()
         .then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));
-    }
+    } else if (message.t === 'cache-apply' || message.t === 'cache-done') cachePeers.receive(message);
   });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -66,6 +69,7 @@ export async function runWorkerProcess(): Promise<void> {
       workerId,
       metricsText,
       redisUrl: config.redisUrl,
+      cachePeers,
     });
   } catch (err) {
     // The primary turns this exit code into one line naming the port.

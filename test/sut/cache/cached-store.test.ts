@@ -1,6 +1,8 @@
-// The read-through cache: miss then hit, invalidation by writes, flush, TTL on an injected clock.
+// The read-through cache: miss then hit, invalidation by writes, flush, TTL on an injected clock, the byte
+// bound, and workers linked as one cache (in memory here; test/integration/cache-cluster covers the real IPC).
 import { describe, expect, it } from 'vitest';
-import { withCache } from '../../../sut/cache/cached-store.ts';
+import { jsonBytes, withCache, type CachedStore } from '../../../sut/cache/cached-store.ts';
+import type { CacheOp, CachePeers } from '../../../sut/cache/peers.ts';
 import { createMemoryStore } from '../../../sut/data/memory-store.ts';
 import type { Store } from '../../../sut/data/store.ts';
 import { createCachedTestApp, testTokens } from '../helpers.ts';
@@ -61,7 +63,7 @@ describe('cache through the API', () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(flush.status).toBe(200);
-    expect(await flush.json()).toEqual({ flushed: 2, cache: 'on' });
+    expect(await flush.json()).toEqual({ flushed: 2, cache: 'on', workersFlushed: 1, complete: true });
     expect(cache.stats().size).toBe(0);
     expect((await app.request('/api/users/1')).headers.get('x-cache')).toBe('miss');
   });
@@ -134,5 +136,100 @@ describe('withCache', () => {
     const fresh = await cache.getUser(2, ctx);
     expect(ctx.cache).toBe('miss');
     expect(fresh?.name).toBe('During');
+  });
+});
+
+describe('byte bound (CACHE_MAX_BYTES)', () => {
+  it('evicts the least recently used entries once the cached JSON passes maxBytes, whatever the entry count', async () => {
+    const store = createMemoryStore({ users: 10, teams: 1 });
+    const oneUserBytes = jsonBytes(await store.getUser(1));
+    // Room for two users (seeded users' JSON differs by a byte or two), far under the entry bound.
+    const cache = withCache(store, { max: 1000, maxBytes: Math.floor(oneUserBytes * 2.5), ttlMs: 60_000 });
+    for (const id of [1, 2, 3]) await cache.getUser(id);
+    expect(cache.stats().size).toBe(2);
+    expect(cache.stats().bytes).toBeGreaterThan(0);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(Math.floor(oneUserBytes * 2.5));
+    const ctx = (): { cache?: 'hit' | 'miss' } => ({});
+    const third = ctx();
+    await cache.getUser(3, third);
+    expect(third.cache).toBe('hit');
+    const first = ctx();
+    await cache.getUser(1, first);
+    expect(first.cache).toBe('miss'); // evicted by bytes, not by count
+  });
+
+  it('counts nothing against bytes without a byte bound', async () => {
+    const cache = withCache(createMemoryStore({ users: 3, teams: 1 }), { max: 10, ttlMs: 60_000 });
+    await cache.getUser(1);
+    expect(cache.stats()).toMatchObject({ size: 1, bytes: 0 });
+  });
+});
+
+describe('workers linked as one cache', () => {
+  /** Caches over one store whose peers apply each op to every other cache at once, as the primary's relay does. */
+  function linkedCaches(count: number) {
+    const store = createMemoryStore({ users: 10, teams: 2 });
+    const caches: CachedStore[] = [];
+    const appliers: Array<(op: CacheOp) => number> = [];
+    const sent: CacheOp[] = [];
+    for (let i = 0; i < count; i++) {
+      const peers: CachePeers = {
+        async broadcast(op) {
+          sent.push(op);
+          const others = appliers.filter((_, j) => j !== i);
+          const entries = others.reduce((sum, apply) => sum + apply(op), 0);
+          return { asked: others.length, applied: others.length, entries, timedOut: false };
+        },
+        serve: (apply) => void (appliers[i] = apply),
+      };
+      caches.push(withCache(store, { max: 100, ttlMs: 60_000, peers }));
+    }
+    return { caches, sent };
+  }
+  const read = async (cache: CachedStore, id: number) => {
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    const user = await cache.getUser(id, ctx);
+    return { name: user?.name, cache: ctx.cache };
+  };
+
+  it('flushAll empties every worker and counts them and their entries', async () => {
+    const { caches } = linkedCaches(3);
+    for (const cache of caches) await cache.getUser(1);
+    await caches[1]!.getUser(2);
+    expect(await caches[0]!.flushAll()).toEqual({ entries: 4, workers: 3, complete: true });
+    for (const cache of caches) expect(cache.stats().size).toBe(0);
+  });
+
+  it("a write through one worker drops the user from the others' caches before it resolves", async () => {
+    const { caches, sent } = linkedCaches(2);
+    const [a, b] = caches as [CachedStore, CachedStore];
+    await b.getUser(4);
+    await b.listUsers({ limit: 5 });
+    expect(await read(b, 4)).toMatchObject({ cache: 'hit' });
+    await a.updateUser(4, { name: 'Renamed' });
+    expect(sent).toEqual([{ kind: 'invalidate', invalidation: { bump: ['users'], userId: 4 } }]);
+    expect(await read(b, 4)).toEqual({ name: 'Renamed', cache: 'miss' });
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    expect((await b.listUsers({ limit: 5 }, ctx)).find((u) => u.id === 4)?.name).toBe('Renamed');
+    expect(ctx.cache).toBe('miss');
+  });
+
+  it("a user created through one worker replaces the others' cached 404", async () => {
+    const { caches } = linkedCaches(2);
+    const [a, b] = caches as [CachedStore, CachedStore];
+    expect(await read(b, 11)).toEqual({ name: undefined, cache: 'miss' });
+    expect(await read(b, 11)).toEqual({ name: undefined, cache: 'hit' });
+    await a.createUser({ email: 'eleven@example.test', name: 'Eleven', passwordHash: 'x' });
+    expect(await read(b, 11)).toEqual({ name: 'Eleven', cache: 'miss' });
+  });
+
+  it("a new member through one worker drops that team from the others' caches", async () => {
+    const { caches } = linkedCaches(2);
+    const [a, b] = caches as [CachedStore, CachedStore];
+    const before = (await b.getTeam(1))!.members.length;
+    await a.addMember(1, 2, 'member'); // user 2 is in team 2 only
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    expect((await b.getTeam(1, ctx))!.members).toHaveLength(before + 1);
+    expect(ctx.cache).toBe('miss');
   });
 });

@@ -1,0 +1,110 @@
+// The cache relay on both ends, wired back to back in memory: the primary's fan-out and acks, and the workers' peers.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CacheOp, PeerReport } from '../../../sut/cache/peers.ts';
+import { createCacheRelay, createIpcCachePeers, type RelayWorker } from '../../../sut/runtime/cache-relay.ts';
+import type { PrimaryMessage, WorkerMessage } from '../../../sut/runtime/messages.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Workers as the primary sees them, each with a worker-side peers end that applies ops to a counter. */
+function cluster(count: number, options: { timeoutMs?: number; silent?: number[]; starting?: number[] } = {}) {
+  const everyone: Array<RelayWorker & { connected: boolean }> = [];
+  const relay = createCacheRelay({ timeoutMs: options.timeoutMs ?? 1000, everyWorker: () => everyone });
+  const applied: Record<number, CacheOp[]> = {};
+  const live = () => everyone.filter((w) => !options.starting?.includes(w.id));
+  const peers = Array.from({ length: count }, (_, i) => {
+    const id = i + 1;
+    applied[id] = [];
+    const end = createIpcCachePeers(
+      (message: WorkerMessage) => {
+        if (message.t === 'cache-op' || message.t === 'cache-applied') relay.receive(worker, message, live());
+      },
+      () => true,
+    );
+    end.serve((op) => {
+      applied[id]!.push(op);
+      return id * 10; // entries "removed"
+    });
+    const worker = {
+      id,
+      connected: true,
+      isConnected: () => worker.connected,
+      send: ((message: PrimaryMessage) => {
+        if (options.silent?.includes(id) && message.t === 'cache-apply') return true;
+        if (message.t === 'cache-apply' || message.t === 'cache-done') end.receive(message);
+        return true;
+      }) as RelayWorker['send'],
+    };
+    everyone.push(worker);
+    return end;
+  });
+  return { peers, applied, everyone };
+}
+
+const FLUSH: CacheOp = { kind: 'flush' };
+
+describe('cache relay', () => {
+  it('relays a flush to every other worker and reports once all confirmed', async () => {
+    const { peers, applied } = cluster(3);
+    const report = await peers[0]!.broadcast(FLUSH);
+    expect(report).toEqual<PeerReport>({ asked: 2, applied: 2, entries: 50, timedOut: false });
+    expect(applied).toEqual({ 1: [], 2: [FLUSH], 3: [FLUSH] });
+  });
+
+  it('relays an invalidation as it was sent', async () => {
+    const { peers, applied } = cluster(2);
+    const op: CacheOp = { kind: 'invalidate', invalidation: { bump: ['users'], userId: 7 } };
+    expect(await peers[1]!.broadcast(op)).toMatchObject({ asked: 1, applied: 1, timedOut: false });
+    expect(applied[1]).toEqual([op]);
+  });
+
+  it('one worker alone: nothing to ask, answered at once', async () => {
+    const { peers } = cluster(1);
+    expect(await peers[0]!.broadcast(FLUSH)).toEqual({ asked: 0, applied: 0, entries: 0, timedOut: false });
+  });
+
+  it('a worker that does not confirm: the relay answers after its timeout with what it had', async () => {
+    vi.useFakeTimers();
+    const { peers, applied } = cluster(3, { timeoutMs: 500, silent: [3] });
+    const report = peers[0]!.broadcast(FLUSH);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await report).toEqual({ asked: 2, applied: 1, entries: 20, timedOut: true });
+    expect(applied[3]).toEqual([]);
+  });
+
+  it('a starting worker is told but not waited for; a disconnected one is skipped', async () => {
+    const { peers, applied, everyone } = cluster(4, { starting: [3] });
+    everyone[3]!.connected = false;
+    expect(await peers[0]!.broadcast(FLUSH)).toEqual({ asked: 1, applied: 1, entries: 20, timedOut: false });
+    expect(applied[3]).toEqual([FLUSH]);
+    expect(applied[4]).toEqual([]);
+  });
+
+  it('the worker end gives up after its own timeout when the primary never answers', async () => {
+    vi.useFakeTimers();
+    const sent: WorkerMessage[] = [];
+    const end = createIpcCachePeers(
+      (m) => void sent.push(m),
+      () => true,
+      300,
+    );
+    const report = end.broadcast(FLUSH);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await report).toEqual({ asked: 0, applied: 0, entries: 0, timedOut: true });
+    expect(sent).toEqual([{ t: 'cache-op', reqId: 1, op: FLUSH }]);
+  });
+
+  it('the worker end confirms a relayed op before its cache exists, and sends nothing once the primary is gone', async () => {
+    const sent: WorkerMessage[] = [];
+    const end = createIpcCachePeers(
+      (m) => void sent.push(m),
+      () => false,
+    );
+    end.receive({ t: 'cache-apply', relayId: 9, op: FLUSH });
+    expect(sent).toEqual([{ t: 'cache-applied', relayId: 9, entries: 0 }]);
+    expect(await end.broadcast(FLUSH)).toEqual({ asked: 0, applied: 0, entries: 0, timedOut: false });
+    expect(sent).toHaveLength(1);
+  });
+});
