@@ -16,11 +16,14 @@ import { createCachedRead, createStandardMix } from '../scenario/standard-mix.ts
 import {
   CACHE_ID_RANGE,
   CACHE_SUT_ENV,
+  COLD_START_WINDOW_MS,
   cachePhases,
   flushCache,
   hitRatePct,
   judgeCache,
+  judgeColdStart,
   scrapeCacheCounters,
+  scrapeCacheCountersAfter,
 } from './cache.ts';
 import { judgeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
 import { judgeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
@@ -105,9 +108,13 @@ export async function runCacheAnalysis(s: LevelSettings, io: CommandIO, series: 
     async ({ dep, run }) => {
       const warmup = await run(planClosedPhases('cache', s)[0]!);
       const { cold, warm } = cachePhases(s.closedSec, s.connections);
-      await flushCache(dep.url, s.adminToken);
+      // The flush answers once every worker of the node is empty; the cold run's first second says whether it was.
+      const flush = await flushCache(dep.url, s.adminToken);
       const c0 = await scrapeCacheCounters(dep.url);
+      const windowMs = Math.min(COLD_START_WINDOW_MS, s.closedSec * 1000);
+      const firstSecond = scrapeCacheCountersAfter(dep.url, windowMs);
       const coldRun = await run(cold);
+      const c0First = await firstSecond;
       const c1 = await scrapeCacheCounters(dep.url);
       const warmRun = await run(warm);
       const c2 = await scrapeCacheCounters(dep.url);
@@ -117,8 +124,16 @@ export async function runCacheAnalysis(s: LevelSettings, io: CommandIO, series: 
         runSec: s.closedSec,
         connections: s.connections,
       };
+      const coldStart = judgeColdStart({
+        windowSec: windowMs / 1000,
+        before: c0,
+        after: c0First,
+        flush,
+        workersStarted: dep.suts.length > 0 ? workers : null,
+      });
       const coldFigures = { report: coldRun.report, hitRatePct: hitRatePct(c0, c1) };
-      const figures = judgeCache(coldFigures, { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) }, setup);
+      const warmFigures = { report: warmRun.report, hitRatePct: hitRatePct(c1, c2) };
+      const figures = judgeCache(coldFigures, warmFigures, setup, coldStart);
       return { phases: [warmup, coldRun, warmRun], figures };
     },
   );

@@ -146,11 +146,28 @@ export interface CacheRunFigures {
   hitRatePct: number | null;
 }
 
+/** The cache bench's cold run's first second, and the flush before it: did the cold run start cold? */
+export interface CacheColdStartFigures {
+  windowSec: number;
+  /** Cache reads the SUT counted in that window (/metrics hits + misses). */
+  reads: number;
+  /** null: no reads counted (or /metrics did not answer). */
+  hitRatePct: number | null;
+  /** The most a cold cache shows from the window's own repeated ids (expected + 3 sd + 1 read); null: no reads. */
+  boundPct: number | null;
+  /** From the flush's answer; null where the SUT did not say. */
+  workersFlushed: number | null;
+  flushComplete: boolean | null;
+  /** Workers loadlab started (null: --target). */
+  workersStarted: number | null;
+  verdict: Verdict;
+}
+
 /** Cache bench: cold vs warm over the same ids with the same seeds. */
 export interface CacheFigures {
   kind: 'cache';
   deployment: string;
-  /** One worker unless --workers: each worker has its own cache. */
+  /** One worker unless --workers: each worker warms its own LRU (a flush empties them all). */
   workersGiven: boolean;
   runSec: number;
   connections: number;
@@ -165,6 +182,7 @@ export interface CacheFigures {
   /** Both speed-ups must exceed this: the cache must help at all. */
   speedUpTarget: number;
   verdict: Verdict;
+  coldStart: CacheColdStartFigures;
 }
 
 export interface Slo {

@@ -4,7 +4,7 @@ import { judgeScaling } from '../../../harness/ladder/level1.ts';
 import { judgeReload, type ReloadOutcome } from '../../../harness/ladder/level2.ts';
 import { judgeQueue } from '../../../harness/ladder/level3.ts';
 import { judgeCluster } from '../../../harness/ladder/level4.ts';
-import { judgeCache } from '../../../harness/ladder/cache.ts';
+import { coldHitBoundPct, judgeCache, judgeColdStart, parseFlushAnswer } from '../../../harness/ladder/cache.ts';
 import { judgeStress } from '../../../harness/ladder/stress.ts';
 import { judgeKnee } from '../../../harness/ladder/knee.ts';
 import type { PhaseReport, SeriesRow } from '../../../harness/report/model.ts';
@@ -285,14 +285,68 @@ describe('judgeCache, judgeStress, judgeKnee', () => {
     hitRatePct,
   });
   const setup = { deployment: 'd', workersGiven: false, runSec: 4, connections: 8 };
+  const coldStartInput = {
+    windowSec: 1,
+    before: { hits: 0, misses: 0 },
+    flush: { workersFlushed: 2, complete: true },
+    workersStarted: 2,
+  };
+
+  it.each([
+    // 160 reads of 10,000 ids repeat about 1.3 ids by chance: the bound is that + 3 sd + 1 read.
+    [160, 3.52],
+    // 2,000 reads repeat about 187 ids.
+    [2_000, 11.46],
+    // More reads than ids: most are repeats, an empty cache soon hits.
+    [20_000, 58.37],
+    [0, null],
+  ])('cold start: an empty cache over %i reads of ids 1..10000 hits at most %s%%', (reads, boundPct) => {
+    expect(coldHitBoundPct(reads, 10_000)).toBe(boundPct);
+  });
+
+  it.each([
+    ['cold on every worker', { hits: 2, misses: 158 }, coldStartInput.flush, 2, true],
+    ['one worker stayed warm', { hits: 80, misses: 80 }, coldStartInput.flush, 2, false],
+    ['a worker did not confirm the flush', { hits: 0, misses: 160 }, { workersFlushed: 1, complete: false }, 2, false],
+    ['fewer workers flushed than started', { hits: 0, misses: 160 }, { workersFlushed: 1, complete: true }, 2, false],
+    [
+      '--target: the worker count is unknown',
+      { hits: 0, misses: 160 },
+      { workersFlushed: 1, complete: true },
+      null,
+      true,
+    ],
+    ['a SUT that does not say', { hits: 0, misses: 160 }, { workersFlushed: null, complete: null }, 2, true],
+    ['no reads in the window', { hits: 0, misses: 0 }, coldStartInput.flush, 2, false],
+  ])('cold start: %s', (_name, after, flush, workersStarted, passed) => {
+    const f = judgeColdStart({ ...coldStartInput, after, flush, workersStarted });
+    expect(f.verdict).toEqual({ name: 'cache cold run starts cold', passed, value: f.hitRatePct, target: f.boundPct });
+    expect(f).toMatchObject({ reads: after.hits + after.misses, workersFlushed: flush.workersFlushed, workersStarted });
+  });
+
+  it('cold start: a failed first-second scrape is no reads, and fails', () => {
+    const f = judgeColdStart({ ...coldStartInput, after: null });
+    expect(f).toMatchObject({ reads: 0, hitRatePct: null, boundPct: null, verdict: { passed: false } });
+  });
+
+  it('reads the flush answer, and what an older SUT leaves out', () => {
+    expect(parseFlushAnswer({ flushed: 9, cache: 'on', workersFlushed: 2, complete: true })).toEqual({
+      workersFlushed: 2,
+      complete: true,
+    });
+    expect(parseFlushAnswer({ flushed: 9, cache: 'on' })).toEqual({ workersFlushed: null, complete: null });
+    expect(parseFlushAnswer(undefined)).toEqual({ workersFlushed: null, complete: null });
+  });
 
   it.each([
     ['warm hits more', cacheRun(40, 700, 12.5), cacheRun(2, 9000, 99.1), true, 20, 12.86],
     ['no hit rate', cacheRun(40, 700, null), cacheRun(2, 9000, 99.1), false, 20, 12.86],
     ['zero divisors', cacheRun(40, 0, 50), cacheRun(0, 9000, 40), false, null, null],
   ])('cache: %s', (_name, cold, warm, passed, p50SpeedUp, rpsSpeedUp) => {
-    const f = judgeCache(cold, warm, setup);
+    const coldStart = judgeColdStart({ ...coldStartInput, after: { hits: 1, misses: 159 } });
+    const f = judgeCache(cold, warm, setup, coldStart);
     expect(f).toMatchObject({ kind: 'cache', p50SpeedUp, rpsSpeedUp, speedUpTarget: 1, idRange: 10_000, ...setup });
+    expect(f.coldStart).toBe(coldStart);
     expect(f.verdict).toEqual({
       name: 'cache warm run hits more',
       passed,

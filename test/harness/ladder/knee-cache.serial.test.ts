@@ -111,9 +111,10 @@ describe('loadlab knee', () => {
 });
 
 describe('loadlab cache', () => {
-  it('flushes, runs cold then warm on the real SUT: hit rates from /metrics, speed-ups, warm hits more', async () => {
+  it('flushes every worker, runs cold then warm on a 2-worker SUT: hit rates, speed-ups, warm hits more, cold starts cold', async () => {
     const io = memoryIO();
-    const code = await main(['cache', ...SMOKE, '--database-url', inject('databaseUrl'), '--out', outDir], io);
+    const argv = ['cache', ...SMOKE, '--workers', '2', '--database-url', inject('databaseUrl'), '--out', outDir];
+    const code = await main(argv, io);
     const { run } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
     expect(run.phases.map((p: { name: string }) => p.name)).toEqual(['cache warm-up', 'cache cold', 'cache warm']);
@@ -122,6 +123,9 @@ describe('loadlab cache', () => {
     expect(typeof rows['Cache hit rate (from /metrics)'].warm.value).toBe('number');
     expect(typeof rows['Throughput speed-up (warm ÷ cold)'].warm.value).toBe('number');
     expect(run.checks[0], io.err()).toMatchObject({ name: 'cache warm run hits more', passed: true });
+    expect(run.checks[1], io.err()).toMatchObject({ name: 'cache cold run starts cold', passed: true });
+    expect(run.checks[1].detail).toMatch(/; the flush emptied 2 of 2 worker\(s\)$/);
+    expect(typeof rows['Cache hit rate, first 1 s'].cold.value).toBe('number');
     expect(code).toBe(0);
     expect(trackedCount()).toBe(0);
   }, 120_000);

@@ -26,6 +26,16 @@ const SMALL_CACHE: CacheFigures = {
   rpsSpeedUp: 1,
   speedUpTarget: 1,
   verdict: { name: 'cache warm run hits more', passed: true, value: 100, target: 0 },
+  coldStart: {
+    windowSec: 1,
+    reads: 1,
+    hitRatePct: 0,
+    boundPct: 100,
+    workersFlushed: 1,
+    flushComplete: true,
+    workersStarted: 1,
+    verdict: { name: 'cache cold run starts cold', passed: true, value: 0, target: 100 },
+  },
 };
 
 describe('report inputs', () => {

@@ -18,6 +18,16 @@ describe('analyses in words', () => {
     rpsSpeedUp: 12.85,
     speedUpTarget: 1,
     verdict: { name: 'cache warm run hits more', passed: true, value: 99.1, target: 12.5 },
+    coldStart: {
+      windowSec: 1,
+      reads: 160,
+      hitRatePct: 0.63,
+      boundPct: 3.5,
+      workersFlushed: 1,
+      flushComplete: true,
+      workersStarted: 1,
+      verdict: { name: 'cache cold run starts cold', passed: true, value: 0.63, target: 3.5 },
+    },
   };
 
   it('cache: cold and warm columns, speed-ups on warm, the check and the method fragment', () => {
@@ -31,6 +41,7 @@ describe('analyses in words', () => {
             "p50 latency (closed)",
             "Throughput",
             "Cache hit rate (from /metrics)",
+            "Cache hit rate, first 1 s",
           ],
         ],
         [
@@ -55,11 +66,44 @@ describe('analyses in words', () => {
           "target": "> 12.5",
           "value": 99.1,
         },
+        {
+          "detail": "first 1 s of the cold run: 0.63% hits of 160 reads (an empty cache shows ≤ 3.5% from that many reads of ids 1..10000); the flush emptied 1 of 1 worker(s)",
+          "name": "cache cold run starts cold",
+          "passed": true,
+          "target": "≤ 3.5",
+          "value": 0.63,
+        },
       ]
     `);
+    expect(w.columns[0]?.extras?.[3]).toEqual({
+      metric: 'Cache hit rate, first 1 s',
+      target: '≤ 3.5%',
+      value: 0.63,
+      unit: '%',
+      status: 'pass',
+    });
     expect(w.methodRun).toBe(
-      'cache: 1 worker(s), cache on (one worker: each worker has its own cache); 4s cold + 4s warm closed runs, 8 connections',
+      'cache: 1 worker(s), cache on (one worker: each worker warms its own LRU); 4s cold + 4s warm closed runs, 8 connections',
     );
+  });
+
+  it('cache that started warm: the cold-start check fails and says why; an unsaid worker count is said so', () => {
+    const coldStart = {
+      ...cache.coldStart,
+      hitRatePct: 48.2,
+      workersFlushed: null,
+      workersStarted: 2,
+      verdict: { ...cache.coldStart.verdict, passed: false, value: 48.2 },
+    };
+    const w = wordAnalysis({ ...cache, coldStart });
+    expect(w.checks[1]).toMatchObject({ name: 'cache cold run starts cold', passed: false, target: '≤ 3.5' });
+    expect(w.checks[1]?.detail).toBe(
+      'first 1 s of the cold run: 48.2% hits of 160 reads (an empty cache shows ≤ 3.5% from that many reads of ' +
+        'ids 1..10000); the flush emptied the SUT did not say how many of 2 worker(s)',
+    );
+    expect(w.columns[0]?.extras?.[3]).toMatchObject({ value: 48.2, status: 'fail' });
+    const late = wordAnalysis({ ...cache, coldStart: { ...coldStart, hitRatePct: null, flushComplete: false } });
+    expect(late.checks[1]?.detail).toMatch(/no cache reads counted .*not every worker confirmed in time$/);
   });
 
   it('cache without hit rates: warnings and n/a in the detail, no target', () => {
