@@ -34,7 +34,7 @@ export function wordCache(f: CacheFigures): AnalysisWords {
       `Cold start: the flush answers once every worker of the node has emptied its cache, and the cold run's first ` +
         `${f.coldStart.windowSec} s (hits and misses from /metrics) may hit no more than an empty cache does from ` +
         "that second's own repeated ids (expected + 3 standard deviations + 1 read); more means some worker " +
-        'started warm. Through a load balancer (--target) the flush reaches one node only, and this check shows it.',
+        'started warm. Behind a load balancer the flush and each /metrics scrape reach one node: point --target at a node.',
     ],
     methodRun:
       `cache: ${f.deployment}${oneWorker}; ${f.runSec}s cold + ${f.runSec}s warm closed runs, ` +
