@@ -11,7 +11,7 @@ type RelayRequest = Extract<WorkerMessage, { t: 'cache-op' | 'cache-applied' }>;
 type RelayAnswer = Extract<PrimaryMessage, { t: 'cache-apply' | 'cache-done' }>;
 
 /** The cluster workers the relay may address: a subset of node:cluster's Worker, so tests can give fakes. */
-export type RelayWorker = Pick<ClusterWorker, 'id' | 'isConnected' | 'send'>;
+export type RelayWorker = Pick<ClusterWorker, 'id' | 'isConnected' | 'send' | 'once'>;
 
 export interface CacheRelay {
   /** A worker's 'cache-op' or 'cache-applied'. `live`: the workers that serve; the relay waits for their confirmation. */
@@ -38,12 +38,25 @@ function sendTo(worker: RelayWorker, message: RelayAnswer): void {
 export function createCacheRelay(options: CacheRelayOptions = {}): CacheRelay {
   const timeoutMs = options.timeoutMs ?? RELAY_TIMEOUT_MS;
   const everyWorker = options.everyWorker ?? allClusterWorkers;
-  const pending = new Map<number, (workerId: number, entries: number) => void>();
+  /** Per relay in progress: a worker confirmed (entries) or went away (null: it has no cache left to wait for). */
+  const pending = new Map<number, (workerId: number, entries: number | null) => void>();
+  const watched = new WeakSet<RelayWorker>();
   let nextId = 1;
+
+  /** Once per worker: when its channel closes, no relay waits for it any longer (a reload retires workers). */
+  function watch(worker: RelayWorker): void {
+    if (watched.has(worker)) return;
+    watched.add(worker);
+    worker.once('disconnect', () => {
+      for (const settle of [...pending.values()]) settle(worker.id, null);
+    });
+  }
 
   function relay(from: RelayWorker, reqId: number, op: CacheOp, live: RelayWorker[]): void {
     const relayId = nextId++;
-    const waiting = new Set(live.filter((w) => w.id !== from.id && w.isConnected()).map((w) => w.id));
+    const asked = live.filter((w) => w.id !== from.id && w.isConnected());
+    asked.forEach(watch);
+    const waiting = new Set(asked.map((w) => w.id));
     const report: PeerReport = { asked: waiting.size, applied: 0, entries: 0, timedOut: false };
     const finish = () => {
       clearTimeout(timer);
@@ -56,8 +69,10 @@ export function createCacheRelay(options: CacheRelayOptions = {}): CacheRelay {
     }, timeoutMs);
     pending.set(relayId, (workerId, entries) => {
       if (!waiting.delete(workerId)) return;
-      report.applied += 1;
-      report.entries += entries;
+      if (entries !== null) {
+        report.applied += 1;
+        report.entries += entries;
+      }
       if (waiting.size === 0) finish();
     });
     for (const worker of everyWorker()) if (worker.id !== from.id) sendTo(worker, { t: 'cache-apply', relayId, op });

@@ -101,6 +101,19 @@ describe('one cache across the workers of a node', () => {
     expect(await cacheMisses()).toBe(missesBefore + 2);
   }, 60_000);
 
+  it('after a rolling reload (SIGHUP) the flush reaches the new workers and no retired one is waited for', async () => {
+    sut = await start();
+    await warmEveryWorker('/api/users/78');
+    sut.child.kill('SIGHUP');
+    await sut.waitForLog(/reload: done/);
+    await warmEveryWorker('/api/users/78');
+    const flush = await call('POST', '/admin/cache/flush', undefined, ADMIN);
+    expect(flush.body).toMatchObject({ cache: 'on', workersFlushed: 2, complete: true });
+    const first = await call('GET', '/api/users/78');
+    expect(first.cache).toBe('miss');
+    expect((await readElsewhere('/api/users/78', first.workerId)).cache).toBe('miss');
+  }, 60_000);
+
   it('a write through one worker: the other serves the new value (and a deleted user as 404) right after', async () => {
     sut = await start();
     const email = `cache-cluster-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;

@@ -1,4 +1,5 @@
 // The cache relay on both ends, wired back to back in memory: the primary's fan-out and acks, and the workers' peers.
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheOp, PeerReport } from '../../../sut/cache/peers.ts';
 import { createCacheRelay, createIpcCachePeers, type RelayWorker } from '../../../sut/runtime/cache-relay.ts';
@@ -10,7 +11,7 @@ afterEach(() => {
 
 /** Workers as the primary sees them, each with a worker-side peers end that applies ops to a counter. */
 function cluster(count: number, options: { timeoutMs?: number; silent?: number[]; starting?: number[] } = {}) {
-  const everyone: Array<RelayWorker & { connected: boolean }> = [];
+  const everyone: Array<RelayWorker & { connected: boolean; events: EventEmitter }> = [];
   const relay = createCacheRelay({ timeoutMs: options.timeoutMs ?? 1000, everyWorker: () => everyone });
   const applied: Record<number, CacheOp[]> = {};
   const live = () => everyone.filter((w) => !options.starting?.includes(w.id));
@@ -27,9 +28,12 @@ function cluster(count: number, options: { timeoutMs?: number; silent?: number[]
       applied[id]!.push(op);
       return id * 10; // entries "removed"
     });
+    const events = new EventEmitter();
     const worker = {
       id,
       connected: true,
+      events,
+      once: ((event: string, listener: () => void) => events.once(event, listener)) as RelayWorker['once'],
       isConnected: () => worker.connected,
       send: ((message: PrimaryMessage) => {
         if (options.silent?.includes(id) && message.t === 'cache-apply') return true;
@@ -80,6 +84,21 @@ describe('cache relay', () => {
     expect(await peers[0]!.broadcast(FLUSH)).toEqual({ asked: 1, applied: 1, entries: 20, timedOut: false });
     expect(applied[3]).toEqual([FLUSH]);
     expect(applied[4]).toEqual([]);
+  });
+
+  it('a worker that goes away while the relay waits for it is no longer waited for', async () => {
+    const { peers, applied, everyone } = cluster(3, { silent: [3] });
+    let settled = false;
+    const report = peers[0]!.broadcast(FLUSH).finally(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false); // worker 3 has not confirmed
+    everyone[2]!.connected = false;
+    everyone[2]!.events.emit('disconnect');
+    expect(await report).toEqual({ asked: 2, applied: 1, entries: 20, timedOut: false });
+    expect(applied[3]).toEqual([]);
+    expect(everyone[2]!.events.listenerCount('disconnect')).toBe(0);
+    await peers[0]!.broadcast(FLUSH); // a second relay adds no listener to a worker already watched
+    expect(everyone[1]!.events.listenerCount('disconnect')).toBe(1);
   });
 
   it('the worker end gives up after its own timeout when the primary never answers', async () => {
