@@ -91,12 +91,18 @@ function initdbArgs(binaries: PgBinaries, pgdata: string, pwFile: string): strin
   ];
 }
 
-/** Creates the loadlab database on first start (initdb only makes `postgres`). */
-export async function ensureDatabase(url: string): Promise<void> {
+/** A client (not yet connected) for the server's `postgres` database, with `url`'s credentials. */
+export function adminClient(url: string): pg.Client {
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => undefined);
+  return client;
+}
+
+/** Creates the loadlab database on first start (initdb only makes `postgres`). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const client = adminClient(url);
   try {
     await client.connect();
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);

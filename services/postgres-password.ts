@@ -3,13 +3,13 @@
 // A data folder made with the old fixed password gets the random one with ALTER ROLE on its next start.
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import pg, { type Client } from 'pg';
+import type { Client } from 'pg';
 import { rememberSecret } from '../lib/redact.ts';
 import { ServiceError } from './errors.ts';
+import { adminClient } from './postgres-init.ts';
 
 /** What every data folder was created with before passwords were random; only tried to migrate one. */
 export const LEGACY_PASSWORD = 'loadlab';
-const CONNECT_TIMEOUT_MS = 5_000;
 /** PostgreSQL's SQLSTATE for a rejected password. */
 const INVALID_PASSWORD = '28P01';
 
@@ -91,10 +91,7 @@ async function tryConnect(
   url: string,
   use: (client: Client) => Promise<void>,
 ): Promise<(Error & { code?: string }) | undefined> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => undefined);
+  const client = adminClient(url);
   try {
     await client.connect();
     await use(client);
