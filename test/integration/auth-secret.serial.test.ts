@@ -2,10 +2,10 @@
 // its primary for this start and handed to every worker, so a token works on every worker and
 // survives a rolling reload (SIGHUP), but not a restart; a token signed with the constant the SUT
 // once fell back to is refused. The real entry point, a cluster of two workers, real PostgreSQL.
-import { request } from 'node:http';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTokenService } from '../../sut/auth/token.ts';
 import { DEMO_PASSWORD } from '../../sut/data/store.ts';
+import { callOnNewConnection } from '../support/net.ts';
 import { startSutProcess, type SutProcess } from '../support/sut-process.ts';
 import { OLD_BUILT_IN_SECRET } from '../sut/helpers.ts';
 
@@ -23,32 +23,9 @@ const start = () =>
     DATABASE_URL: inject('databaseUrl'),
   });
 
-interface Answer {
-  status: number;
-  workerId: string;
-  body: { token?: string; error?: { code: string; message: string } };
-}
-
 /** One request on a connection of its own: the cluster hands new connections to its workers in turn. */
-function call(base: string, method: string, path: string, body: unknown, authorization?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), {
-      method,
-      agent: false,
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, workerId: String(res.headers['x-worker-id']), body: JSON.parse(text) }),
-      );
-    });
-    req.end(JSON.stringify(body));
-  });
-}
+const call = (base: string, method: string, path: string, body: unknown, authorization?: string) =>
+  callOnNewConnection(base, method, path, body, authorization);
 
 async function login(base: string, n: number): Promise<string> {
   const answer = await call(base, 'POST', '/api/auth/login', {

@@ -1,7 +1,7 @@
 // One logical cache per node, on the real entry point (a cluster of two workers) and real PostgreSQL: a flush
 // empties every worker before it answers, and a write through one worker is never served stale by the other.
-import { request } from 'node:http';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { callOnNewConnection, type ClusterAnswer } from '../support/net.ts';
 import { startSutProcess, type SutProcess } from '../support/sut-process.ts';
 
 const ADMIN = 'Bearer cache-cluster-admin-token';
@@ -21,38 +21,9 @@ const start = () =>
     DATABASE_URL: inject('databaseUrl'),
   });
 
-interface Answer {
-  status: number;
-  workerId: string;
-  cache: string | undefined;
-  body: any;
-}
-
 /** One request on a connection of its own: the cluster hands new connections to its workers in turn. */
-function call(method: string, path: string, body?: unknown, authorization?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, sut!.url), {
-      method,
-      agent: false,
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          workerId: String(res.headers['x-worker-id']),
-          cache: res.headers['x-cache'] as string | undefined,
-          body: text ? JSON.parse(text) : undefined,
-        }),
-      );
-    });
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const call = (method: string, path: string, body?: unknown, authorization?: string) =>
+  callOnNewConnection(sut!.url, method, path, body, authorization);
 
 /** Reads `path` until every worker has answered `hit` at least once: both workers hold it. */
 async function warmEveryWorker(path: string, workers = 2): Promise<void> {
@@ -65,7 +36,7 @@ async function warmEveryWorker(path: string, workers = 2): Promise<void> {
 }
 
 /** Reads `path` until a worker other than `not` answers (round-robin: the next connection or the one after). */
-async function readElsewhere(path: string, not: string): Promise<Answer> {
+async function readElsewhere(path: string, not: string): Promise<ClusterAnswer> {
   for (let i = 0; i < 50; i++) {
     const answer = await call('GET', path);
     if (answer.workerId !== not) return answer;
