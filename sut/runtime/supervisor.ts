@@ -2,8 +2,6 @@
 // reloads one worker at a time (new one ready before the old one retires), and drains on stop.
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { formatReloadStopped, formatWorkerReady, RELOAD_DONE_TEXT } from '../../lib/sut-protocol.ts';
 import type { Logger } from '../log.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
@@ -21,48 +19,6 @@ export interface SupervisorOptions {
 type State = 'starting' | 'ready' | 'retiring';
 const CRASH_WINDOW_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
-/**
- * The niceness of a replacement worker until it is ready. It starts (loads its code, compiles, connects) on the
- * same cores as the workers still serving; at a lower priority it takes the cores' idle time instead of theirs.
- */
-export const STARTING_NICENESS = 10;
-
-/**
- * Lowers a starting worker's priority when it can be raised back afterwards: raising a priority needs root
- * (CAP_SYS_NICE), and a worker left at a low priority would serve slower for good. Returns how to restore it.
- */
-export function lowerWhileStarting(pid: number | undefined, canRaise: boolean): () => void {
-  if (pid === undefined || !canRaise) return () => undefined;
-  let before: number;
-  try {
-    before = getPriority(pid);
-    setPriority(pid, Math.max(before, STARTING_NICENESS));
-  } catch {
-    return () => undefined;
-  }
-  // Linux sets a niceness per thread, and threads inherit their creator's: every thread the worker started
-  // meanwhile (libuv's pool, V8's helpers) goes back too.
-  return () => {
-    for (const tid of threadsOf(pid)) {
-      try {
-        setPriority(tid, before);
-      } catch {
-        // the thread (or the worker) ended meanwhile
-      }
-    }
-  };
-}
-
-const CAN_RAISE_PRIORITY = process.getuid?.() === 0;
-
-function threadsOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).map(Number);
-  } catch {
-    return [pid];
-  }
-}
-
 /** Deaths within CRASH_WINDOW_MS from which the log calls it a crash loop. */
 export const CRASH_LOOP = 3;
 
@@ -78,8 +34,6 @@ export class Supervisor {
   private respawnTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
   private reloadQueued = false;
-  /** Set once the first workers are ready: later forks replace a worker while others serve. */
-  private started = false;
   port = 0;
 
   constructor(private readonly options: SupervisorOptions) {}
@@ -87,7 +41,6 @@ export class Supervisor {
   /** Forks the configured number of workers and resolves when all are ready. */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.options.workers }, () => this.fork()));
-    this.started = true;
   }
 
   /** Workers that serve or still finish requests (ready or retiring), for cluster-wide metrics. */
@@ -108,14 +61,12 @@ export class Supervisor {
     // The shared handle keeps the picked port while any worker lives; set PORT to keep it always.
     const worker = cluster.fork(this.options.env);
     this.states.set(worker.id, 'starting');
-    const restorePriority = this.started ? lowerWhileStarting(worker.process.pid, CAN_RAISE_PRIORITY) : () => undefined;
     worker.on('message', (message: unknown) => {
       if (!isMessage<WorkerMessage>(message)) return;
       if (message.t === 'ready') {
         this.port = message.port;
         if (this.states.get(worker.id) !== 'starting') return;
         this.states.set(worker.id, 'ready');
-        restorePriority();
         this.options.log.info(formatWorkerReady(worker.id, message.pid));
         worker.emit('loadlab-ready');
       } else {
