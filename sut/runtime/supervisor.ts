@@ -61,6 +61,9 @@ export class Supervisor {
     // The shared handle keeps the picked port while any worker lives; set PORT to keep it always.
     const worker = cluster.fork(this.options.env);
     this.states.set(worker.id, 'starting');
+    // A message to a worker whose channel has just closed ends in an 'error' event; unheard, it would end the
+    // primary (and with it every worker). The worker's exit is handled below.
+    worker.on('error', (err) => this.options.log.warn(`worker ${worker.id}: ${err.message}`));
     worker.on('message', (message: unknown) => {
       if (!isMessage<WorkerMessage>(message)) return;
       if (message.t === 'ready') {
@@ -128,7 +131,8 @@ export class Supervisor {
     const exited = once(worker, 'exit');
     // A worker still starting may not listen for messages yet, and serves nothing: a signal ends it.
     if (wasStarting) worker.process.kill('SIGTERM');
-    else worker.send({ t: 'drain', mode } satisfies PrimaryMessage);
+    else if (worker.isConnected()) worker.send({ t: 'drain', mode } satisfies PrimaryMessage, () => undefined);
+    else worker.process.kill('SIGTERM'); // its channel closed: it cannot hear a drain, a signal drains it
     const timer = setTimeout(() => worker.process.kill('SIGKILL'), this.options.drainTimeoutMs + 2000);
     await exited;
     clearTimeout(timer);
