@@ -16,6 +16,8 @@ export type SutErrorCode =
   | 'SUT_DB_UNAVAILABLE'
   | 'SUT_DB_TIMEOUT'
   | 'SUT_QUEUE_UNAVAILABLE'
+  | 'SUT_OVERLOADED'
+  | 'SUT_RATE_LIMITED'
   | 'SUT_INTERNAL';
 
 /** Every code, its HTTP status and what it means — the errors test checks this table is complete. */
@@ -38,6 +40,11 @@ export const ERROR_CODES: Readonly<Record<SutErrorCode, { status: number; meanin
   SUT_DB_UNAVAILABLE: { status: 503, meaning: 'the database cannot be reached' },
   SUT_DB_TIMEOUT: { status: 503, meaning: 'a database query ran over its statement timeout' },
   SUT_QUEUE_UNAVAILABLE: { status: 503, meaning: 'the job queue (Redis) cannot be reached' },
+  SUT_OVERLOADED: {
+    status: 503,
+    meaning: 'the worker is answering MAX_IN_FLIGHT requests already; retry after Retry-After seconds',
+  },
+  SUT_RATE_LIMITED: { status: 429, meaning: 'this client is over RATE_LIMIT_RPS; retry after Retry-After seconds' },
   SUT_INTERNAL: { status: 500, meaning: 'a bug: reported, never expected' },
 };
 

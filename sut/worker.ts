@@ -4,7 +4,7 @@ import { withCache, type CachedStore } from './cache/cached-store.ts';
 import { createLatencySampler } from './cache/latency.ts';
 import { withLatency } from './cache/latency-store.ts';
 import type { CachePeers } from './cache/peers.ts';
-import { createApp } from './app.ts';
+import { createApp, identityHeaders } from './app.ts';
 import type { SutConfig } from './config.ts';
 import { createPgStore } from './data/pg-store.ts';
 import { createTaskQueue, startTaskWorker, type TaskQueue } from './jobs/queue.ts';
@@ -87,7 +87,9 @@ export async function startWorker(
     adminToken: config.adminToken,
     queue: tasks.queue,
     readiness,
-    metricsMiddleware: metrics.middleware,
+    requestMetrics: metrics.requests,
+    maxInFlight: config.maxInFlight,
+    rateLimitRps: config.rateLimitRps,
     metrics:
       options.metricsText ??
       (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
@@ -98,6 +100,7 @@ export async function startWorker(
       port: config.port,
       host: config.host,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      responseHeaders: identityHeaders(config.nodeId, workerId),
     });
   } catch (err) {
     readiness.stop();

@@ -1,6 +1,13 @@
 // Listening and draining: the HTTP server around the app, closed gracefully on shutdown or reload.
-import { createAdaptorServer } from '@hono/node-server';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import {
+  createServer,
+  ServerResponse,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type Server,
+} from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 
 type Fetch = (
@@ -13,6 +20,8 @@ export interface ServerOptions {
   host: string;
   /** Longer than any load balancer's idle timeout, so the LB never reuses a socket we just closed. */
   keepAliveTimeoutMs: number;
+  /** Headers every response carries (the node and worker ids), written with the status line. */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 /** 'reload': a worker retires while the others keep serving; 'stop': the whole node goes away. */
@@ -60,8 +69,42 @@ function markClosing(responses: Iterable<ServerResponse>): void {
   for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
 }
 
+/**
+ * A response class that adds `headers` where the response writes its head. @hono/node-server hands writeHead a
+ * fresh plain object per response: adding two keys to it costs next to nothing, where setHeader() per request (or
+ * a Headers object in the app) put each response on node's slower path of merging header sources.
+ */
+function responseClassWith(headers: Readonly<Record<string, string>> | undefined): typeof ServerResponse {
+  if (!headers || Object.keys(headers).length === 0) return ServerResponse;
+  const entries = Object.entries(headers);
+  class WithHeaders extends ServerResponse {
+    override writeHead(
+      statusCode: number,
+      reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+      maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+    ): this {
+      const given = typeof reasonOrHeaders === 'string' ? maybeHeaders : reasonOrHeaders;
+      if (given !== undefined && !Array.isArray(given) && Object.isExtensible(given)) {
+        for (const [name, value] of entries) given[name] = value;
+      } else {
+        for (const [name, value] of entries) if (!this.hasHeader(name)) this.setHeader(name, value);
+      }
+      return super.writeHead(statusCode, reasonOrHeaders as string, maybeHeaders);
+    }
+  }
+  return WithHeaders as typeof ServerResponse;
+}
+
 export async function startServer(fetch: Fetch, options: ServerOptions): Promise<RunningServer> {
-  const server = createAdaptorServer({ fetch: fetch as never }) as Server;
+  const answer = getRequestListener(fetch as never);
+  // One 'request' listener doing both: with two, node copies the listener array on every request.
+  const server = createServer(
+    { ServerResponse: responseClassWith(options.responseHeaders) },
+    (req: IncomingMessage, res: ServerResponse) => {
+      track(req, res);
+      void answer(req, res);
+    },
+  );
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   server.headersTimeout = options.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout
   const sockets = new Map<Socket, SocketState>();
@@ -79,27 +122,26 @@ export async function startServer(fetch: Fetch, options: ServerOptions): Promise
     socket.once('end', () => (state.ended = true));
     socket.once('close', () => sockets.delete(socket));
   });
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  function track(req: IncomingMessage, res: ServerResponse): void {
     const state = sockets.get(req.socket);
     if (draining) res.setHeader('connection', 'close');
     if (!state) return;
     state.busy += 1;
     state.pending.add(res);
     state.unreadBody = false;
-    let finished = false;
-    // 'finish' (all handed to the kernel) or 'close' (aborted), whichever comes first, exactly once.
-    const onDone = () => {
-      if (finished) return;
-      finished = true;
-      state.busy -= 1;
-      state.pending.delete(res);
-      state.idleSinceMs = Date.now();
-      state.unreadBody = !req.complete;
-    };
-    res.once('finish', onDone);
-    res.once('close', onDone);
-    req.once('end', () => (state.unreadBody = false)); // the rest of a rejected body was read after all
-  });
+    res.on('close', onResponseClose);
+  }
+  /** A response emits 'close' once, after 'finish' or on an abort: one shared listener, nothing allocated per request. */
+  function onResponseClose(this: ServerResponse): void {
+    const req = this.req;
+    const state = sockets.get(req.socket);
+    if (!state) return;
+    state.busy -= 1;
+    state.pending.delete(this);
+    state.idleSinceMs = Date.now();
+    state.unreadBody = !req.complete;
+    if (state.unreadBody) req.once('end', () => (state.unreadBody = false)); // the rest was read after all
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
