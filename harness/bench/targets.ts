@@ -1,13 +1,15 @@
 // The benches' reference servers, each an owned process on a free port: a bare node:http JSON server (bench
-// overhead's baseline) and a fixed-body target for bench engine (nginx with one worker when found, else node:http).
+// overhead's baseline), a bare Hono app on @hono/node-server (the adapter's share of the SUT's cost) and a
+// fixed-body target for bench engine (nginx with one worker when found, else node:http).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceError } from '../../services/errors.ts';
 import { startOwned, withPortRetry, type OwnedChild, type StartOwnedOptions } from '../../services/spawn.ts';
 import { track, untrack } from '../env/processes.ts';
 import { EnvironmentError } from '../errors.ts';
-import { pinned } from './generators.ts';
+import { pinned, runToEnd } from './generators.ts';
 
 export interface BenchTarget {
   name: string;
@@ -36,13 +38,42 @@ server.listen(Number(process.argv[1]), '${HOST}', () =>
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
+const resolvePackage = createRequire(import.meta.url).resolve;
+
+/** The SUT's framework and adapter with nothing else: the same /health, on @hono/node-server's own serve(). */
+const BARE_HONO_SERVER = `
+const { Hono } = require(${JSON.stringify(resolvePackage('hono'))});
+const { serve } = require(${JSON.stringify(resolvePackage('@hono/node-server'))});
+const app = new Hono();
+app.get('/health', (c) => c.json({ status: 'ok', timestamp: new Date().toISOString() }));
+const server = serve({ fetch: app.fetch, port: Number(process.argv[1]), hostname: '${HOST}' }, (info) =>
+  console.log('listening on http://${HOST}:' + info.port));
+server.keepAliveTimeout = 65000;
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
 const HELLO_SERVER = `
 require('node:http').createServer((q, s) => s.end('hello world\\n'))
   .listen(Number(process.argv[1]), '${HOST}', () => console.log('listening on http://${HOST}:' + process.argv[1]));
 `;
 
-export function startBareJsonServer(): Promise<BenchTarget> {
-  return startNodeServer('bare node:http JSON', BARE_JSON_SERVER, { tasksetPath: null });
+/** Where a target runs: on `cpu` (by taskset) when both are given, else wherever the scheduler puts it. */
+export interface Placement {
+  tasksetPath: string | null;
+  cpu?: number;
+}
+
+export function startBareJsonServer(placement: Placement = { tasksetPath: null }): Promise<BenchTarget> {
+  return startNodeServer('bare node:http JSON', BARE_JSON_SERVER, placement);
+}
+
+export function startBareHonoServer(placement: Placement = { tasksetPath: null }): Promise<BenchTarget> {
+  return startNodeServer('bare Hono on @hono/node-server', BARE_HONO_SERVER, placement);
+}
+
+/** Moves every thread of a running process to `cpu` (taskset -a -p): for the SUT, which starts unpinned. */
+export async function pinProcess(tasksetPath: string, pid: number, cpu: number): Promise<void> {
+  await runToEnd('taskset', [tasksetPath, '-a', '-p', '-c', String(cpu), String(pid)]);
 }
 
 /** nginx when `nginxPath` is given, else node:http; pinned to `cpu` when taskset is given. */
@@ -54,11 +85,7 @@ export function startHelloTarget(o: {
   return o.nginxPath ? startNginx(o.nginxPath, o) : startNodeServer('node:http', HELLO_SERVER, o);
 }
 
-function startNodeServer(
-  name: string,
-  code: string,
-  o: { tasksetPath: string | null; cpu?: number },
-): Promise<BenchTarget> {
+function startNodeServer(name: string, code: string, o: Placement): Promise<BenchTarget> {
   return startTracked(name, async (port) => {
     const [file, ...args] = pinned(o.tasksetPath, o.cpu, [process.execPath, '-e', code, String(port)]);
     const owned = await startOwned(

@@ -214,12 +214,14 @@ async function runOverhead(o: ParsedOptions, io: CommandIO): Promise<BenchOutcom
     generator: figures.generator,
     sliceSec: figures.sliceSec,
     problems: figures.problems,
+    ...(figures.pinning ? { pinning: figures.pinning } : {}),
   });
   const config = {
     bench: 'overhead',
     ...options,
     sliceSec: figures.sliceSec,
     generator: figures.generator,
+    pinning: figures.pinning ?? 'none',
     databaseUrl: databaseUrl ? redactUrl(databaseUrl) : 'embedded',
   };
   return { report, config };

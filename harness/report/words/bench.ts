@@ -35,13 +35,15 @@ export interface OverheadWordsInput {
   sliceSec: number;
   warmIds: number;
   problems: string[];
+  /** The generator's CPU and the servers' when they were pinned apart. */
+  pinning?: { generatorCpu: number; serverCpu: number };
 }
 
 export function describeOverhead(i: OverheadWordsInput): BenchReport {
   const label = (key: string) => overheadLabel(key, i.warmIds);
   const kpiRows = i.verdicts.map((v) => ({
     metric: label(v.key),
-    target: v.goalRatio === undefined ? 'baseline' : `≥ ${v.goalRatio.toFixed(2)} × bare`,
+    target: v.goalRatio !== undefined ? `≥ ${v.goalRatio.toFixed(2)} × bare` : v.key === 'bare' ? 'baseline' : INFO,
     cells: { rps: infoCell(Math.round(v.rps), 'req/s'), ratio: cell(round2(v.ratioToBare), '×', v.passed !== false) },
   }));
   const checks = i.verdicts.flatMap((v) =>
@@ -68,12 +70,16 @@ export function describeOverhead(i: OverheadWordsInput): BenchReport {
     method: (e) =>
       `${GENERATOR_WORDS[i.generator]}, ${i.connections} connections, ${plural(i.rounds, 'interleaved round')} ` +
       `of ${i.sliceSec}s per target, median of each, one invocation; Node ${e.node}; ${e.cpuModel} × ${e.cpus} — ` +
-      `generator and server share these ${e.cpus} cores; SUT 1 process, cache warm.`,
+      (i.pinning
+        ? `generator pinned to CPU ${i.pinning.generatorCpu}, every server to CPU ${i.pinning.serverCpu} (taskset)`
+        : `generator and server share these ${e.cpus} cores`) +
+      `; SUT 1 process, cache warm.`,
   };
 }
 
 function overheadLabel(key: string, warmIds: number): string {
   if (key === 'bare') return 'bare node:http JSON';
+  if (key === 'bare-hono') return 'bare Hono on @hono/node-server, GET /health';
   if (key === 'health') return 'SUT GET /health';
   return `SUT GET /api/users/:id (warm, ids 1..${warmIds})`;
 }
