@@ -25,6 +25,7 @@ import {
   scrapeCacheCounters,
   scrapeCacheCountersAfter,
 } from './cache.ts';
+import { overloadOfPhase } from '../report/overload.ts';
 import { judgeStress, probePhase, searchRate, type SearchOptions, type Slo } from './stress.ts';
 import { judgeKnee, nextConnections, sweepPhase, toStep, type KneeOptions, type KneeStep } from './knee.ts';
 
@@ -163,9 +164,15 @@ export async function runStressAnalysis(
       startRps = Math.max(search.minRps, Math.round(capacity.report.throughputRps * 0.5));
     }
     const options: SearchOptions = { ...search, startRps };
+    let lowestP50Ms: number | undefined; // the probes' lowest p50: the target's latency at a load it kept up with
     const probe = async (rate: number) => {
       await delay(COOLDOWN_MS); // the previous phase's backlog (queued requests) must not spill into this probe
-      return run(probePhase(rate, probeSec));
+      const from = series.length;
+      const result = await run(probePhase(rate, probeSec));
+      // What the target did with this rate (shed, queued, …), from the probe's own seconds of the series.
+      const overload = overloadOfPhase(result.report, series.slice(from), lowestP50Ms);
+      lowestP50Ms = Math.min(lowestP50Ms ?? Infinity, result.report.latencyMs.p50);
+      return { ...result, report: { ...result.report, overload } };
     };
     const { result, phases: probes } = await searchRate(probe, slo, options);
     const setup = {

@@ -3,6 +3,7 @@ import type { PhaseResult } from '../engine/phase-result.ts';
 import type { PhaseReport } from '../report/model.ts';
 import type { Probe, SearchOptions, Slo, StressFigures } from '../report/figures.ts';
 import type { Phase } from '../run/plan.ts';
+import { classifyOverload } from '../report/overload.ts';
 
 export type { Probe, SearchOptions, Slo } from '../report/figures.ts';
 
@@ -50,6 +51,7 @@ export function judgeProbe(report: PhaseReport, slo: Slo): Probe {
     achievedRps: report.achievedRps ?? 0,
     passed: errorRatePct <= slo.errorRatePct && p99Ms <= slo.p99Ms && r.completed > 0,
     generatorSaturated: report.generatorSaturated,
+    overload: report.overload ?? classifyOverload({ requests: r }),
   };
 }
 
@@ -84,12 +86,14 @@ export type StressSetup = Pick<StressFigures, 'deployment' | 'path' | 'probeSec'
 /** The search's outcome and the check that some probed rate met the SLO (pure). */
 export function judgeStress(result: StressResult, slo: Slo, o: SearchOptions, setup: StressSetup): StressFigures {
   const found = result.maxSustainableRps > 0;
+  const breakdown = result.probes.find((p) => p.rateRps === result.breakdownRps);
   return {
     kind: 'stress',
     ...setup,
     slo,
     search: o,
     ...result,
+    beyondCapacity: breakdown?.overload ?? null,
     verdict: { name: 'stress', passed: found, value: result.maxSustainableRps, target: null },
   };
 }

@@ -1,5 +1,6 @@
 // What the ladder's judges return: typed figures and verdicts, no labels and no prose; report/words.ts words them.
 // A leaf beside model.ts, so report/ can word a level without importing ladder/.
+import type { OverloadBehaviour } from './model.ts';
 
 /** A judged outcome: a machine name (the check's name in run.json), whether it passed, the value and the target. */
 export interface Verdict {
@@ -208,6 +209,8 @@ export interface Probe {
   passed: boolean;
   /** The phase's generator was saturated: the verdict may describe the generator. */
   generatorSaturated: boolean;
+  /** What the target did with the probe's load (report/overload.ts). */
+  overload?: OverloadBehaviour;
 }
 
 /** Stress bench: the search for the highest arrival rate that meets the SLO, every probe listed. */
@@ -226,6 +229,8 @@ export interface StressFigures {
   maxSustainableRps: number;
   /** The lowest probed rate that missed it (null: none did up to maxRps). */
   breakdownRps: number | null;
+  /** What the target did at the breakdown rate: its behaviour beyond capacity (null: no breakdown found). */
+  beyondCapacity: OverloadBehaviour | null;
   probes: Probe[];
   verdict: Verdict;
 }

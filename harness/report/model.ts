@@ -67,6 +67,13 @@ export interface RequestCounts {
   byError: Record<string, number>;
 }
 
+/**
+ * What the target did with a phase's load, from its answers (report/overload.ts): refused the excess with 503
+ * (shed) or 429 (limited), let it wait (queued: latency grew, no errors), dropped it (failed: timeouts, resets,
+ * refusals), or nothing of the kind (none: the phase was within capacity).
+ */
+export type OverloadBehaviour = 'shed' | 'limited' | 'queued' | 'failed' | 'none';
+
 export interface PhaseReport {
   name: string;
   model: LoadModel;
@@ -100,6 +107,8 @@ export interface PhaseReport {
   saturationReason?: string;
   generator: GeneratorReport;
   sut?: { cpuPctMax: number; rssMbMax: number };
+  /** What the target did with the load (report/overload.ts); set when the run finishes. */
+  overload?: OverloadBehaviour;
   /** Each sampled process (by pid) and generator thread over the phase: the monitor's per-pid series summarised. */
   processes?: ProcessReport[];
   /** The machine's busy share of all its cores (/proc/stat), 0–100, over the phase's samples. */

@@ -1,6 +1,7 @@
 // Renders a run.json as the human summary table printed on stderr and saved as summary.txt (pure).
 import type { LatencySummaryMs, PhaseReport, RunJson } from './model.ts';
 import { describeMonitorCost } from './method.ts';
+import { describeOverload } from './words/overload.ts';
 
 type Cell = string | number;
 
@@ -69,7 +70,10 @@ function noteLines(p: PhaseReport): string[] {
   const notes: string[] = [];
   const errors = Object.entries(p.requests.byError).map(([k, v]) => `${k} ${v}`);
   const statuses = Object.entries(p.requests.byStatus).map(([k, v]) => `${k}×${v}`);
-  notes.push(`${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}`);
+  const overload = p.overload ? `; ${describeOverload(p.overload)}` : '';
+  notes.push(
+    `${p.name}: status ${statuses.join(' ') || 'none'}${errors.length ? `; errors ${errors.join(' ')}` : ''}${overload}`,
+  );
   if (p.model === 'open') {
     const intendedRps = p.fromRps !== undefined ? (p.fromRps + (p.targetRps ?? 0)) / 2 : p.targetRps;
     const arrivals = p.arrivals ? ` (${p.arrivals} arrivals)` : '';

@@ -7,6 +7,7 @@ import type { PhaseResult } from '../engine/phase-result.ts';
 import { collectEnvironment, createRunId } from '../report/environment.ts';
 import type { CheckReport, KpiRow, RunJson, SeriesRow, SideRequests } from '../report/model.ts';
 import { buildRunJson } from '../report/run-json.ts';
+import { withOverload } from '../report/overload.ts';
 import { renderSeriesCsv } from '../report/series.ts';
 import { renderSummary } from '../report/summary.ts';
 import { validateRunJson } from '../report/validate.ts';
@@ -63,7 +64,11 @@ export interface FinishedRun {
 }
 
 export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date()): FinishedRun {
-  const phases = i.phases.map((p) => p.report);
+  // Each phase says what the target did with its load (shed, limited, queued, failed, none).
+  const phases = withOverload(
+    i.phases.map((p) => p.report),
+    i.series,
+  );
   // The config arrives redacted; this also catches a secret in any other string (a check's detail, an error).
   const run = redactDeep(
     buildRunJson({

@@ -1,6 +1,16 @@
 // The stress bench in words: the sustainable and breakdown rates, the check, one note per probe, the method.
 import type { Slo, StressFigures } from '../figures.ts';
+import { describeOverload } from './overload.ts';
 import { loadOf, wordCheck, type AnalysisWords } from './worded.ts';
+
+/** What the target did at the breakdown rate, as the end of a sentence. */
+const BEYOND: Record<NonNullable<StressFigures['beyondCapacity']>, string> = {
+  shed: 'shed: it refused the excess with 503 at once',
+  limited: 'limited: it refused clients over their rate with 429',
+  queued: 'queued: requests waited and latency grew, with no errors',
+  failed: 'failed: requests timed out, were reset or refused, or got a 5xx other than 503',
+  none: 'showed none of these: no refusals or failures in 1% of its requests, no growing latency',
+};
 
 export function wordStress(f: StressFigures): AnalysisWords {
   const sloText = describeSlo(f.slo);
@@ -12,8 +22,12 @@ export function wordStress(f: StressFigures): AnalysisWords {
       (p, i) =>
         `probe ${i + 1}: ${p.rateRps} req/s (achieved ${Math.round(p.achievedRps)}) → error rate ${p.errorRatePct}%, ` +
         `p99 ${p.p99Ms} ms: ${p.passed ? '✅ meets' : '❌ misses'} the SLO` +
-        (p.generatorSaturated ? ' (generator saturated)' : ''),
+        (p.generatorSaturated ? ' (generator saturated)' : '') +
+        (p.overload ? `; ${describeOverload(p.overload)}` : ''),
     ),
+    f.beyondCapacity === null
+      ? 'Beyond capacity: not reached (no probe missed the SLO).'
+      : `Beyond capacity (at the breakdown rate, ${f.breakdownRps} req/s) the target ${BEYOND[f.beyondCapacity]}.`,
   ];
   const breakdown = f.breakdownRps;
   const extras: AnalysisWords['columns'][number]['extras'] = [

@@ -5,7 +5,7 @@ import { judgeReload, type ReloadOutcome } from '../../../harness/ladder/level2.
 import { judgeQueue } from '../../../harness/ladder/level3.ts';
 import { judgeCluster } from '../../../harness/ladder/level4.ts';
 import { coldHitBoundPct, judgeCache, judgeColdStart, parseFlushAnswer } from '../../../harness/ladder/cache.ts';
-import { judgeStress } from '../../../harness/ladder/stress.ts';
+import { judgeProbe, judgeStress } from '../../../harness/ladder/stress.ts';
 import { judgeKnee } from '../../../harness/ladder/knee.ts';
 import type { PhaseReport, SeriesRow } from '../../../harness/report/model.ts';
 import { LatencyHistogram, mergeHistograms, round3 } from '../../../harness/engine/histogram.ts';
@@ -365,7 +365,29 @@ describe('judgeCache, judgeStress, judgeKnee', () => {
     const f = judgeStress(result, { errorRatePct: 1, p99Ms: 500 }, search, stressSetup);
     expect(f).toMatchObject({ kind: 'stress', maxSustainableRps, breakdownRps: 210, search, ...stressSetup });
     expect(f.verdict).toEqual({ name: 'stress', passed, value: maxSustainableRps, target: null });
+    expect(f.beyondCapacity).toBeNull(); // no probe at the breakdown rate in this result
   });
+
+  it.each([
+    ['shed', { '200': 800, '503': 200 }, {}, 'shed'],
+    ['limited', { '200': 700, '429': 300 }, {}, 'limited'],
+    ['failed', { '200': 900 }, { timeout: 100 }, 'failed'],
+    ['within capacity', { '200': 1000 }, {}, 'none'],
+  ] as const)(
+    'stress: a probe that %s says so, and the breakdown probe names the behaviour beyond capacity',
+    (_name, byStatus, byError, behaviour) => {
+      const completed = Object.values(byStatus).reduce((a: number, b: number) => a + b, 0);
+      const failing = report({ targetRps: 210 }, { byStatus, byError, completed, failed: 1000 - completed });
+      const probe = judgeProbe(failing, { errorRatePct: 1, p99Ms: 500 });
+      expect(probe.overload).toBe(behaviour);
+      expect(judgeProbe(report({ overload: 'queued' }), { errorRatePct: 1, p99Ms: 500 }).overload).toBe('queued');
+      const search = { startRps: 100, maxRps: 1000, precision: 0.05, minRps: 1 };
+      const setup = { deployment: 'd', probeSec: 2, cooldownSec: 1, capacitySec: null };
+      const passing = judgeProbe(report({ targetRps: 100 }), { errorRatePct: 1, p99Ms: 500 });
+      const result = { maxSustainableRps: 100, breakdownRps: 210, probes: [passing, probe] };
+      expect(judgeStress(result, { errorRatePct: 1, p99Ms: 500 }, search, setup).beyondCapacity).toBe(behaviour);
+    },
+  );
 
   it.each([
     ['a knee', [1, 2, 4, 8], [null, 90, 58, 3], 4, true],

@@ -112,6 +112,12 @@ describe('loadlab stress against a server of known capacity', () => {
     expect(check.value, kpi).toBeLessThanOrEqual(220);
     const probes = run.phases.filter((p: { name: string }) => p.name.startsWith('stress ') && p.name.endsWith('req/s'));
     expect(kpi.match(/^probe \d+: /gm)?.length).toBe(probes.length);
+    // This server queues what it cannot serve: the probes past capacity say so, none says shed, limited or failed.
+    type Probed = { targetRps: number; overload: string; requests: { failed: number } };
+    const fastest = (probes as Probed[]).reduce((a, b) => (b.targetRps > a.targetRps ? b : a));
+    expect(fastest.overload, kpi).toBe('queued');
+    for (const p of probes as Probed[]) expect(['none', 'queued'], kpi).toContain(p.overload);
+    expect(kpi).toMatch(/^Beyond capacity \(at the breakdown rate, \d+ req\/s\) the target (queued|showed none)/m);
     expect(run.kpi.rows.map((r: { metric: string }) => r.metric)).toEqual([
       'Max sustainable rate',
       'Breakdown rate',

@@ -138,9 +138,26 @@ describe('analyses in words', () => {
     search: { startRps: 150, maxRps: 100_000, precision: 0.05, minRps: 1 },
     maxSustainableRps: 200,
     breakdownRps: 210,
+    beyondCapacity: 'shed',
     probes: [
-      { rateRps: 150, errorRatePct: 0, p99Ms: 30, achievedRps: 149.6, passed: true, generatorSaturated: false },
-      { rateRps: 300, errorRatePct: 2.5, p99Ms: 900, achievedRps: 280.2, passed: false, generatorSaturated: true },
+      {
+        rateRps: 150,
+        errorRatePct: 0,
+        p99Ms: 30,
+        achievedRps: 149.6,
+        passed: true,
+        generatorSaturated: false,
+        overload: 'none',
+      },
+      {
+        rateRps: 300,
+        errorRatePct: 2.5,
+        p99Ms: 900,
+        achievedRps: 280.2,
+        passed: false,
+        generatorSaturated: true,
+        overload: 'shed',
+      },
     ],
     verdict: { name: 'stress', passed: true, value: 200, target: null },
   };
@@ -192,8 +209,9 @@ describe('analyses in words', () => {
     expect(w.notes).toMatchInlineSnapshot(`
       [
         "Stress SLO: error rate ≤ 1%, p99 ≤ 100 ms. Search: double from 150 req/s until a probe fails, then bisect until the bracket is within 5%.",
-        "probe 1: 150 req/s (achieved 150) → error rate 0%, p99 30 ms: ✅ meets the SLO",
-        "probe 2: 300 req/s (achieved 280) → error rate 2.5%, p99 900 ms: ❌ misses the SLO (generator saturated)",
+        "probe 1: 150 req/s (achieved 150) → error rate 0%, p99 30 ms: ✅ meets the SLO; overload: none (no errors, latency flat)",
+        "probe 2: 300 req/s (achieved 280) → error rate 2.5%, p99 900 ms: ❌ misses the SLO (generator saturated); overload: shed (503 answers: the excess refused at once)",
+        "Beyond capacity (at the breakdown rate, 210 req/s) the target shed: it refused the excess with 503 at once.",
       ]
     `);
     expect(w.methodRun).toBe(
