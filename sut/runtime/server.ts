@@ -49,8 +49,6 @@ const SWEEP_MS = 100;
 interface SocketState {
   /** Responses begun and not yet finished. */
   busy: number;
-  /** Those responses, so a drain can still mark them `Connection: close`. */
-  pending: Set<ServerResponse>;
   idleSinceMs: number;
   /** The client half-closed (sent FIN): it will send no further request. */
   ended: boolean;
@@ -64,84 +62,83 @@ function isDisposable(state: SocketState, nowMs: number, idleGraceMs: number): b
   return state.ended || state.unreadBody || nowMs - state.idleSinceMs >= idleGraceMs;
 }
 
-/** In-flight responses whose headers are not sent yet close their socket after answering. */
-function markClosing(responses: Iterable<ServerResponse>): void {
-  for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
+/** What the server's responses do at their head and at their end. */
+interface ResponseHooks {
+  /** Written with every response's head (the node and worker ids). */
+  headers: [string, string][];
+  /** True while the server drains: a response that writes its head then closes its connection after it. */
+  isDraining(): boolean;
+  /** A response finished: node hands its socket back (detachSocket, called when a response has been sent). */
+  finished(res: ServerResponse, socket: Socket): void;
 }
 
 /**
- * A response class that adds `headers` where the response writes its head. @hono/node-server hands writeHead a
- * fresh plain object per response: adding two keys to it costs next to nothing, where setHeader() per request (or
- * a Headers object in the app) put each response on node's slower path of merging header sources.
+ * The response class of every connection. It writes the identity headers (and, draining, `Connection: close`) into
+ * the plain object @hono/node-server hands writeHead, a fresh one per response: that costs next to nothing, where
+ * setHeader() per request (or a Headers object in the app) puts each response on node's slower path of merging header
+ * sources. It learns of a response's end where node detaches the socket, with no 'close' listener per request.
  */
-function responseClassWith(headers: Readonly<Record<string, string>> | undefined): typeof ServerResponse {
-  if (!headers || Object.keys(headers).length === 0) return ServerResponse;
-  const entries = Object.entries(headers);
-  class WithHeaders extends ServerResponse {
+function responseClassFor(hooks: ResponseHooks): typeof ServerResponse {
+  class SutResponse extends ServerResponse {
     override writeHead(
       statusCode: number,
       reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
       maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
     ): this {
       const given = typeof reasonOrHeaders === 'string' ? maybeHeaders : reasonOrHeaders;
+      const closing = hooks.isDraining();
       if (given !== undefined && !Array.isArray(given) && Object.isExtensible(given)) {
-        for (const [name, value] of entries) given[name] = value;
+        for (const [name, value] of hooks.headers) given[name] = value;
+        if (closing) given.connection = 'close';
       } else {
-        for (const [name, value] of entries) if (!this.hasHeader(name)) this.setHeader(name, value);
+        for (const [name, value] of hooks.headers) if (!this.hasHeader(name)) this.setHeader(name, value);
+        if (closing) this.setHeader('connection', 'close');
       }
       return super.writeHead(statusCode, reasonOrHeaders as string, maybeHeaders);
     }
+
+    override detachSocket(socket: Socket): void {
+      super.detachSocket(socket);
+      hooks.finished(this, socket);
+    }
   }
-  return WithHeaders as typeof ServerResponse;
+  return SutResponse as typeof ServerResponse;
 }
 
 export async function startServer(fetch: Fetch, options: ServerOptions): Promise<RunningServer> {
-  const answer = getRequestListener(fetch as never);
-  // One 'request' listener doing both: with two, node copies the listener array on every request.
-  const server = createServer(
-    { ServerResponse: responseClassWith(options.responseHeaders) },
-    (req: IncomingMessage, res: ServerResponse) => {
-      track(req, res);
-      void answer(req, res);
-    },
-  );
-  server.keepAliveTimeout = options.keepAliveTimeoutMs;
-  server.headersTimeout = options.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout
   const sockets = new Map<Socket, SocketState>();
   let draining = false;
+  const answer = getRequestListener(fetch as never);
+  const ServerResponseClass = responseClassFor({
+    headers: Object.entries(options.responseHeaders ?? {}),
+    isDraining: () => draining,
+    finished(res, socket) {
+      const state = sockets.get(socket);
+      if (!state) return;
+      state.busy -= 1;
+      state.idleSinceMs = Date.now();
+      state.unreadBody = !res.req.complete;
+      if (state.unreadBody) res.req.once('end', () => (state.unreadBody = false)); // the rest was read after all
+    },
+  });
+  // One 'request' listener, ours: with a second, node copies the listener array on every request.
+  const server = createServer({ ServerResponse: ServerResponseClass }, (req: IncomingMessage, res: ServerResponse) => {
+    const state = sockets.get(req.socket);
+    if (state) {
+      state.busy += 1; // until node detaches the socket from the response (or the socket closes: its state goes)
+      state.unreadBody = false;
+    }
+    void answer(req, res);
+  });
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.headersTimeout = options.keepAliveTimeoutMs + 1000; // must exceed keepAliveTimeout
 
   server.on('connection', (socket: Socket) => {
-    const state: SocketState = {
-      busy: 0,
-      pending: new Set(),
-      idleSinceMs: Date.now(),
-      ended: false,
-      unreadBody: false,
-    };
+    const state: SocketState = { busy: 0, idleSinceMs: Date.now(), ended: false, unreadBody: false };
     sockets.set(socket, state);
     socket.once('end', () => (state.ended = true));
     socket.once('close', () => sockets.delete(socket));
   });
-  function track(req: IncomingMessage, res: ServerResponse): void {
-    const state = sockets.get(req.socket);
-    if (draining) res.setHeader('connection', 'close');
-    if (!state) return;
-    state.busy += 1;
-    state.pending.add(res);
-    state.unreadBody = false;
-    res.on('close', onResponseClose);
-  }
-  /** A response emits 'close' once, after 'finish' or on an abort: one shared listener, nothing allocated per request. */
-  function onResponseClose(this: ServerResponse): void {
-    const req = this.req;
-    const state = sockets.get(req.socket);
-    if (!state) return;
-    state.busy -= 1;
-    state.pending.delete(this);
-    state.idleSinceMs = Date.now();
-    state.unreadBody = !req.complete;
-    if (state.unreadBody) req.once('end', () => (state.unreadBody = false)); // the rest was read after all
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -154,8 +151,7 @@ export async function startServer(fetch: Fetch, options: ServerOptions): Promise
   let closing: Promise<void> | undefined;
   const drain = (drainTimeoutMs: number, mode: DrainMode) =>
     new Promise<void>((resolve) => {
-      draining = true;
-      for (const state of sockets.values()) markClosing(state.pending);
+      draining = true; // every response that writes its head from now on says Connection: close
       const idleGraceMs = mode === 'reload' ? Math.min(RELOAD_IDLE_GRACE_MS, drainTimeoutMs) : 0;
       const sweepOnce = () => {
         const nowMs = Date.now();
