@@ -6,7 +6,7 @@ const WORDS: Record<OverloadBehaviour, string> = {
   limited: 'limited (429 answers: clients over their rate refused)',
   queued: 'queued (latency grew, no errors)',
   failed: 'failed (timeouts, resets, refusals or 5xx other than 503)',
-  none: 'none (no errors, latency flat)',
+  none: 'none (under 1% refused or failed, latency flat)',
 };
 
 /** e.g. "overload: shed (503 answers: the excess refused at once)". */

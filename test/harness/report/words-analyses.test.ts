@@ -209,7 +209,7 @@ describe('analyses in words', () => {
     expect(w.notes).toMatchInlineSnapshot(`
       [
         "Stress SLO: error rate ≤ 1%, p99 ≤ 100 ms. Search: double from 150 req/s until a probe fails, then bisect until the bracket is within 5%.",
-        "probe 1: 150 req/s (achieved 150) → error rate 0%, p99 30 ms: ✅ meets the SLO; overload: none (no errors, latency flat)",
+        "probe 1: 150 req/s (achieved 150) → error rate 0%, p99 30 ms: ✅ meets the SLO; overload: none (under 1% refused or failed, latency flat)",
         "probe 2: 300 req/s (achieved 280) → error rate 2.5%, p99 900 ms: ❌ misses the SLO (generator saturated); overload: shed (503 answers: the excess refused at once)",
         "Beyond capacity (at the breakdown rate, 210 req/s) the target shed: it refused the excess with 503 at once.",
       ]
