@@ -20,6 +20,8 @@ export interface SutConfig {
   /** The LRU's bound in bytes of cached JSON, besides its entry count. */
   readonly cacheMaxBytes: number;
   readonly cacheTtlMs: number;
+  /** A reload's (or a crash's) new worker starts with the cache of the worker it replaces (or of a live one). */
+  readonly cacheHandoff: boolean;
   readonly latency: LatencySpec;
   readonly latencySeed: number;
   /** Signs bearer tokens: AUTH_SECRET, or when it is unset a random one made for this start. */
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): SutConfig {
     cacheMax: r.int('CACHE_MAX', 10_000, 1, 10_000_000),
     cacheMaxBytes: r.int('CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     cacheTtlMs: r.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
+    cacheHandoff: r.oneOf('CACHE_HANDOFF', 'on', ['on', 'off']) === 'on',
     latency: typeof latency === 'string' ? { kind: 'none' } : latency,
     latencySeed: r.int('LATENCY_SEED', 1, 0, 2 ** 32 - 1),
     authSecret: authSecret ?? generateSecret(),

@@ -3,7 +3,7 @@ import { createTokenService } from './auth/token.ts';
 import { withCache, type CachedStore } from './cache/cached-store.ts';
 import { createLatencySampler } from './cache/latency.ts';
 import { withLatency } from './cache/latency-store.ts';
-import type { CachePeers } from './cache/peers.ts';
+import type { CachePeers, CacheSeed } from './cache/peers.ts';
 import { createApp, identityHeaders } from './app.ts';
 import type { SutConfig } from './config.ts';
 import { createPgStore } from './data/pg-store.ts';
@@ -29,6 +29,8 @@ export interface WorkerOptions {
   metricsText?: () => Promise<{ contentType: string; body: string }>;
   /** In a cluster: the node's other workers, which this worker's cache flushes and invalidates too. */
   cachePeers?: CachePeers;
+  /** The cache of the worker this one replaces: loaded before it serves. */
+  cacheSeed?: CacheSeed;
 }
 
 /** Builds the read path: latency is paid only by reads that get past the cache. */
@@ -37,6 +39,7 @@ export function composeStore(
   config: SutConfig,
   workerId: string,
   peers?: CachePeers,
+  cacheSeed?: CacheSeed,
 ): { store: Store; cache?: CachedStore } {
   // Each worker draws its own sequence, still repeatable: seed ⊕ worker id.
   const seed = (config.latencySeed + Number(workerId) * 7919) >>> 0;
@@ -47,6 +50,7 @@ export function composeStore(
     maxBytes: config.cacheMaxBytes,
     ttlMs: config.cacheTtlMs,
     peers,
+    seed: cacheSeed,
   });
   return { store: cache, cache };
 }
@@ -63,7 +67,7 @@ export async function startWorker(
     poolMax: config.dbPoolMax,
     connectionTimeoutMs: config.dbConnectTimeoutMs,
   });
-  const { store, cache } = composeStore(base, config, workerId, options.cachePeers);
+  const { store, cache } = composeStore(base, config, workerId, options.cachePeers, options.cacheSeed);
   const tasks = await startTasks(config, options.redisUrl, store, log, workerId);
   const metrics = createWorkerMetrics({
     cacheStats: cache && (() => cache.stats()),

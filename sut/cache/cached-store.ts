@@ -3,7 +3,14 @@
 import { LRUCache, type Perf } from 'lru-cache';
 import type { Page, ReadContext, Store } from '../data/store.ts';
 import { bindAll } from './latency-store.ts';
-import { NO_PEERS, type CacheInvalidation, type CacheOp, type CachePeers } from './peers.ts';
+import {
+  NO_PEERS,
+  type CacheGenerations,
+  type CacheInvalidation,
+  type CacheOp,
+  type CachePeers,
+  type CacheSeed,
+} from './peers.ts';
 
 export interface CacheOptions {
   max: number;
@@ -14,6 +21,11 @@ export interface CacheOptions {
   peers?: CachePeers;
   /** Clock for TTL; tests inject one instead of sleeping. */
   perf?: Perf;
+  /**
+   * What the worker this one replaces held (its `dump()`): loaded before the first read, and before the ops the
+   * peers relayed meanwhile are applied, so nothing it holds is staler than the donor's cache was.
+   */
+  seed?: CacheSeed;
 }
 
 export interface CacheStats {
@@ -41,6 +53,8 @@ export interface CachedStore extends Store {
   flushAll(): Promise<NodeFlush>;
   /** Applies what another worker broadcast (its flush, its write); returns the entries removed. */
   apply(op: CacheOp): number;
+  /** This worker's cache as plain data, for the worker that replaces it (a rolling reload). */
+  dump(): CacheSeed;
   stats(): CacheStats;
 }
 
@@ -60,7 +74,7 @@ export function jsonBytes(value: unknown): number {
  */
 export function withCache(inner: Store, options: CacheOptions): CachedStore {
   const stats = { hits: 0, misses: 0 };
-  const gen = { users: 0, teams: 0, members: 0 };
+  const gen: CacheGenerations = { users: 0, teams: 0, members: 0 };
   const cache = new LRUCache<string, Boxed>({
     max: options.max,
     ttl: options.ttlMs,
@@ -130,6 +144,22 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
     invalidateHere(op.invalidation);
     return 0;
   };
+  function dump(): CacheSeed {
+    const entries: CacheSeed['entries'] = [];
+    // Least recently used first, so that loading them in this order rebuilds the same recency.
+    for (const [key, boxed] of cache.rentries() as Generator<[string, Boxed]>) {
+      const ttlLeftMs = cache.getRemainingTTL(key);
+      if (ttlLeftMs > 0) entries.push([key, boxed.value, ttlLeftMs]);
+    }
+    return { gen: { ...gen }, entries };
+  }
+  function load(seed: CacheSeed): void {
+    Object.assign(gen, seed.gen);
+    for (const [key, value, ttlLeftMs] of seed.entries) {
+      if (ttlLeftMs > 0) cache.set(key, { value }, { ttl: Math.min(ttlLeftMs, options.ttlMs) });
+    }
+  }
+  if (options.seed) load(options.seed);
   options.peers?.serve(apply);
 
   return {
@@ -174,6 +204,7 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
       return { entries: here + peers.entries, workers: 1 + peers.applied, complete: !peers.timedOut };
     },
     apply,
+    dump,
     stats: () => ({ ...stats, size: cache.size, bytes: cache.calculatedSize ?? 0 }),
   };
 }

@@ -30,3 +30,20 @@ export interface CachePeers {
 }
 
 export const NO_PEERS: PeerReport = { asked: 0, applied: 0, entries: 0, timedOut: false };
+
+/** Generation numbers of the cached lists and searches (see cached-store.ts): part of their keys. */
+export interface CacheGenerations {
+  users: number;
+  teams: number;
+  members: number;
+}
+
+/**
+ * A worker's cache as plain data, handed to the worker that replaces it so the replacement starts warm: the
+ * generations its keys were made with and its entries, least recently used first, each [key, value, ms of TTL
+ * left]. A cached 404 has the value null.
+ */
+export interface CacheSeed {
+  gen: CacheGenerations;
+  entries: Array<[key: string, value: unknown, ttlLeftMs: number]>;
+}

@@ -87,6 +87,14 @@ export function createCacheRelay(options: CacheRelayOptions = {}): CacheRelay {
   };
 }
 
+/** Ops kept before a worker's cache exists; past this many, one flush stands for them all. */
+export const MAX_EARLY_OPS = 1000;
+
+function keepEarly(early: CacheOp[], op: CacheOp): CacheOp[] {
+  if (op.kind === 'flush' || early.length >= MAX_EARLY_OPS) return [{ kind: 'flush' }];
+  return [...early, op];
+}
+
 /** A worker's end: broadcasts its cache's ops through the primary and applies the ones relayed to it. */
 export interface IpcCachePeers extends CachePeers {
   /** The primary's 'cache-apply' and 'cache-done'. */
@@ -103,6 +111,7 @@ export function createIpcCachePeers(
   timeoutMs = RELAY_TIMEOUT_MS + 1000,
 ): IpcCachePeers {
   let applyHere: ((op: CacheOp) => number) | undefined;
+  let early: CacheOp[] = [];
   const waiting = new Map<number, (report: PeerReport) => void>();
   let nextReq = 1;
 
@@ -123,6 +132,8 @@ export function createIpcCachePeers(
     },
     serve(apply) {
       applyHere = apply;
+      for (const op of early) apply(op);
+      early = [];
     },
     receive(message) {
       if (message.t === 'cache-done') {
@@ -130,7 +141,9 @@ export function createIpcCachePeers(
         waiting.get(reqId)?.(report);
         return;
       }
-      // Before this worker's cache exists there is nothing to drop: confirm all the same.
+      // Before this worker's cache exists there is nothing to drop: confirm all the same, and keep the op for the
+      // cache to apply once it exists (after its seed, which may predate the op).
+      if (!applyHere) early = keepEarly(early, message.op);
       const entries = applyHere ? applyHere(message.op) : 0;
       send({ t: 'cache-applied', relayId: message.relayId, entries });
     },

@@ -10,6 +10,7 @@ import { prepareDatabase } from '../data/seed.ts';
 import type { Logger } from '../log.ts';
 import { createCacheRelay } from './cache-relay.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
+import { createSeedBroker } from './cache-seed.ts';
 import type { PrimaryMessage } from './messages.ts';
 import { databaseUrlMissing, portInUse } from './startup-errors.ts';
 import { Supervisor } from './supervisor.ts';
@@ -56,6 +57,7 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
 function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): Supervisor {
   const collector = createClusterMetrics();
   const cacheRelay = createCacheRelay();
+  const seeds = createSeedBroker();
   const sup: Supervisor = new Supervisor({
     workers: config.workers,
     // AUTH_SECRET: this start's random one when it was unset, so every worker, also those a reload
@@ -73,6 +75,9 @@ function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): 
       // One cache per node: a worker's flush or write reaches every other worker's LRU.
       if (message.t === 'cache-op' || message.t === 'cache-applied')
         cacheRelay.receive(worker, message, sup.liveWorkers());
+      // A starting worker's cache comes from the worker it replaces (or a live one), so a reload starts warm.
+      if (message.t === 'cache-seed-req') seeds.request(worker, sup.donorFor(worker));
+      if (message.t === 'cache-dumped') seeds.receive(message);
       if (message.t === 'metrics-req') {
         void collector.collect(sup.liveWorkers()).then((body) => {
           const answer: PrimaryMessage = {

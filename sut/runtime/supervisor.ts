@@ -29,6 +29,8 @@ export function crashBackoffMs(deathsInWindow: number): number {
 
 export class Supervisor {
   private readonly states = new Map<number, State>();
+  /** A reload's new worker → the worker it replaces (its cache's donor). */
+  private readonly replacing = new Map<number, ClusterWorker>();
   private crashes: number[] = [];
   private stopping = false;
   private respawnTimer: NodeJS.Timeout | undefined;
@@ -48,6 +50,16 @@ export class Supervisor {
     return this.workersIn('ready', 'retiring');
   }
 
+  /**
+   * Whose cache a starting worker should start with: the worker it replaces in a reload while that one still
+   * serves, else any ready worker (a crash's replacement); none at the first start.
+   */
+  donorFor(worker: ClusterWorker): ClusterWorker | undefined {
+    const replaced = this.replacing.get(worker.id);
+    if (replaced && this.states.get(replaced.id) === 'ready') return replaced;
+    return this.workersIn('ready').find((w) => w.id !== worker.id);
+  }
+
   private workersIn(...states: State[]): ClusterWorker[] {
     return [...this.states]
       .filter(([, s]) => states.includes(s))
@@ -55,12 +67,13 @@ export class Supervisor {
       .filter((w): w is ClusterWorker => w !== undefined);
   }
 
-  private fork(): Promise<ClusterWorker> {
+  private fork(replaces?: ClusterWorker): Promise<ClusterWorker> {
     // Workers keep the env's PORT even after PORT=0 picked one: cluster shares a listening handle
     // per (host, port) key, so a fixed port here would be a second bind and fail (EADDRINUSE).
     // The shared handle keeps the picked port while any worker lives; set PORT to keep it always.
     const worker = cluster.fork(this.options.env);
     this.states.set(worker.id, 'starting');
+    if (replaces) this.replacing.set(worker.id, replaces);
     // A message to a worker whose channel has just closed ends in an 'error' event; unheard, it would end the
     // primary (and with it every worker). The worker's exit is handled below.
     worker.on('error', (err) => this.options.log.warn(`worker ${worker.id}: ${err.message}`));
@@ -70,6 +83,7 @@ export class Supervisor {
         this.port = message.port;
         if (this.states.get(worker.id) !== 'starting') return;
         this.states.set(worker.id, 'ready');
+        this.replacing.delete(worker.id);
         this.options.log.info(formatWorkerReady(worker.id, message.pid));
         worker.emit('loadlab-ready');
       } else {
@@ -102,6 +116,7 @@ export class Supervisor {
   private onExit(worker: ClusterWorker, code: number | null, signal: string | null): void {
     const state = this.states.get(worker.id);
     this.states.delete(worker.id);
+    this.replacing.delete(worker.id);
     if (this.stopping || state === 'retiring') return;
     this.options.log.warn(
       `worker ${worker.id} (pid ${worker.process.pid}) died: ${signal ?? `exit ${code}`}; replacing it`,
@@ -163,7 +178,7 @@ export class Supervisor {
     for (const worker of old) {
       if (this.stopping) return;
       try {
-        await this.fork();
+        await this.fork(worker);
       } catch (err) {
         this.options.log.error(formatReloadStopped((err as Error).message));
         return;

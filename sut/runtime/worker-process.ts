@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts';
 import { startWorker, type Worker } from '../worker.ts';
 import type { DrainMode } from './server.ts';
 import { createIpcCachePeers } from './cache-relay.ts';
+import { requestCacheSeed } from './cache-seed.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
 
 const METRICS_TIMEOUT_MS = 3000;
@@ -24,6 +25,9 @@ export async function runWorkerProcess(): Promise<void> {
   let worker: Worker | undefined;
   // Before startWorker: a flush relayed while this worker starts is confirmed, not lost.
   const cachePeers = createIpcCachePeers(send, () => process.connected);
+  // First of all: the donor's cache travels while this worker connects to its services.
+  const seedAsked = performance.now();
+  const seeding = config.cacheEnabled && config.cacheHandoff ? requestCacheSeed(send) : undefined;
 
   const metricsText = () =>
     new Promise<{ contentType: string; body: string }>((resolve, reject) => {
@@ -59,13 +63,22 @@ export async function runWorkerProcess(): Promise<void> {
         .getMetricsAsJSON()
         .then((json) => send({ t: 'metrics-json', reqId: message.reqId, json }));
     } else if (message.t === 'cache-apply' || message.t === 'cache-done') cachePeers.receive(message);
+    else if (message.t === 'cache-seed') seeding?.receive(message);
+    else if (message.t === 'cache-dump')
+      send({ t: 'cache-dumped', dumpId: message.dumpId, seed: worker?.cache?.dump() ?? null });
   });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('disconnect', () => void shutdown('primary gone'));
 
+  const seeded = await seeding?.received;
+  if (seeded?.seed) {
+    const ms = Math.round(performance.now() - seedAsked);
+    log.info(`cache seeded with ${seeded.seed.entries.length} entries from worker ${seeded.donor} in ${ms} ms`);
+  }
   try {
     worker = await startWorker(config, process.env.DATABASE_URL!, log, {
+      cacheSeed: seeded?.seed ?? undefined,
       workerId,
       metricsText,
       redisUrl: config.redisUrl,

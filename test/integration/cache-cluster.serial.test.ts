@@ -1,5 +1,6 @@
 // One logical cache per node, on the real entry point (a cluster of two workers) and real PostgreSQL: a flush
-// empties every worker before it answers, and a write through one worker is never served stale by the other.
+// empties every worker before it answers, a write through one worker is never served stale by the other, and a
+// reload's new workers start with the caches of the workers they replace.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { callOnNewConnection, type ClusterAnswer } from '../support/net.ts';
 import { startSutProcess, type SutProcess } from '../support/sut-process.ts';
@@ -83,6 +84,23 @@ describe('one cache across the workers of a node', () => {
     const first = await call('GET', '/api/users/78');
     expect(first.cache).toBe('miss');
     expect((await readElsewhere('/api/users/78', first.workerId)).cache).toBe('miss');
+  }, 60_000);
+
+  it("a rolling reload hands each worker's cache to its replacement: the new workers' first reads are hits", async () => {
+    sut = await start();
+    await warmEveryWorker('/api/users/79');
+    await warmEveryWorker('/api/users/999999'); // a cached 404 travels too
+    sut.child.kill('SIGHUP');
+    await sut.waitForLog(/reload: done/);
+    await sut.waitForLog(/cache seeded with \d+ entries from worker [12] in \d+ ms/, 2);
+    const first = await call('GET', '/api/users/79');
+    expect(first).toMatchObject({ status: 200, cache: 'hit' });
+    expect(['3', '4']).toContain(first.workerId);
+    const other = await readElsewhere('/api/users/79', first.workerId);
+    expect(other).toMatchObject({ status: 200, cache: 'hit' });
+    expect(['3', '4']).toContain(other.workerId);
+    for (let i = 0; i < 2; i++)
+      expect(await call('GET', '/api/users/999999')).toMatchObject({ status: 404, cache: 'hit' });
   }, 60_000);
 
   it('a write through one worker: the other serves the new value (and a deleted user as 404) right after', async () => {

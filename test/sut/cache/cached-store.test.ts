@@ -233,3 +233,104 @@ describe('workers linked as one cache', () => {
     expect(ctx.cache).toBe('miss');
   });
 });
+
+describe('a replacement starts with the cache of the worker it replaces (dump → seed)', () => {
+  const read = async (cache: CachedStore, id: number) => {
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    const user = await cache.getUser(id, ctx);
+    return { name: user?.name, cache: ctx.cache };
+  };
+  /** A store that counts its reads of users, so a test can tell a hit from a load. */
+  function counting(store: Store) {
+    const loads = { getUser: 0, listUsers: 0 };
+    return {
+      loads,
+      store: {
+        ...store,
+        getUser: (id: number) => ((loads.getUser += 1), store.getUser(id)),
+        listUsers: (page: Parameters<Store['listUsers']>[0]) => ((loads.listUsers += 1), store.listUsers(page)),
+      },
+    };
+  }
+
+  it('serves the donor’s users, cached 404s and list pages as hits, with no load', async () => {
+    const { store, loads } = counting(createMemoryStore({ users: 10, teams: 2 }));
+    const donor = withCache(store, { max: 100, ttlMs: 60_000 });
+    const three = await donor.getUser(3);
+    await donor.getUser(99); // unknown: cached as a 404
+    await donor.updateUser(4, { name: 'Moved on' }); // bumps the users generation
+    await donor.listUsers({ limit: 5 });
+    const seed = donor.dump();
+    expect(seed.gen).toEqual({ users: 1, teams: 0, members: 0 });
+    expect(seed.entries.map(([key]) => key)).toEqual(['user:3', 'user:99', 'users:1:5::']);
+    expect(seed.entries[1]![1]).toBeNull();
+
+    const before = { ...loads };
+    const heir = withCache(store, { max: 100, ttlMs: 60_000, seed });
+    expect(await read(heir, 3)).toEqual({ name: three!.name, cache: 'hit' });
+    expect(await read(heir, 99)).toEqual({ name: undefined, cache: 'hit' });
+    const ctx: { cache?: 'hit' | 'miss' } = {};
+    expect((await heir.listUsers({ limit: 5 }, ctx)).find((u) => u.id === 4)?.name).toBe('Moved on');
+    expect(ctx.cache).toBe('hit');
+    expect(loads).toEqual(before);
+    expect(heir.stats()).toMatchObject({ size: 3, hits: 3, misses: 0 });
+  });
+
+  it('keeps what was left of each TTL, not a fresh one, and the byte bound', async () => {
+    const clock = { nowMs: 1_000_000 };
+    const perf = { now: () => clock.nowMs };
+    const donor = withCache(createMemoryStore({ users: 10, teams: 2 }), { max: 100, ttlMs: 60_000, perf });
+    await donor.getUser(1);
+    clock.nowMs += 40_000;
+    await donor.getUser(2);
+    const seed = donor.dump();
+    expect(seed.entries).toEqual([
+      ['user:1', expect.objectContaining({ id: 1 }), 20_000],
+      ['user:2', expect.objectContaining({ id: 2 }), 60_000],
+    ]);
+
+    const heirClock = { nowMs: 5_000_000 };
+    const heir = withCache(createMemoryStore({ users: 10, teams: 2 }), {
+      max: 100,
+      ttlMs: 60_000,
+      maxBytes: 10_000,
+      seed,
+      perf: { now: () => heirClock.nowMs },
+    });
+    expect(heir.stats().bytes).toBe(jsonBytes(seed.entries[0]![1]) + jsonBytes(seed.entries[1]![1]));
+    heirClock.nowMs += 20_001;
+    expect(await read(heir, 1)).toMatchObject({ cache: 'miss' });
+    expect(await read(heir, 2)).toMatchObject({ cache: 'hit' });
+  });
+
+  it('keeps the donor’s recency: the least recently used entry is evicted first', async () => {
+    const donor = withCache(createMemoryStore({ users: 10, teams: 2 }), { max: 3, ttlMs: 60_000 });
+    for (const id of [1, 2, 3]) await donor.getUser(id);
+    await donor.getUser(1); // now 2 is the least recently used
+    const heir = withCache(createMemoryStore({ users: 10, teams: 2 }), { max: 3, ttlMs: 60_000, seed: donor.dump() });
+    await heir.getUser(4);
+    expect(await read(heir, 1)).toMatchObject({ cache: 'hit' });
+    expect(await read(heir, 3)).toMatchObject({ cache: 'hit' });
+    expect(await read(heir, 2)).toMatchObject({ cache: 'miss' });
+  });
+
+  it('an op its peers relayed before it existed is applied after the seed, so nothing stale is served', async () => {
+    const store = createMemoryStore({ users: 10, teams: 2 });
+    const donor = withCache(store, { max: 100, ttlMs: 60_000 });
+    await donor.getUser(5);
+    const seed = donor.dump();
+    await store.updateUser(5, { name: 'Changed meanwhile' });
+    let early: ((op: CacheOp) => number) | undefined;
+    const peers: CachePeers = {
+      broadcast: async () => ({ asked: 0, applied: 0, entries: 0, timedOut: false }),
+      // As the IPC end does: ops that came before the cache existed are applied as soon as it serves.
+      serve: (apply) => {
+        early = apply;
+        apply({ kind: 'invalidate', invalidation: { bump: ['users'], userId: 5 } });
+      },
+    };
+    const heir = withCache(store, { max: 100, ttlMs: 60_000, seed, peers });
+    expect(early).toBeDefined();
+    expect(await read(heir, 5)).toEqual({ name: 'Changed meanwhile', cache: 'miss' });
+  });
+});

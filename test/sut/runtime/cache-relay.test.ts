@@ -2,7 +2,12 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheOp, PeerReport } from '../../../sut/cache/peers.ts';
-import { createCacheRelay, createIpcCachePeers, type RelayWorker } from '../../../sut/runtime/cache-relay.ts';
+import {
+  createCacheRelay,
+  createIpcCachePeers,
+  MAX_EARLY_OPS,
+  type RelayWorker,
+} from '../../../sut/runtime/cache-relay.ts';
 import type { PrimaryMessage, WorkerMessage } from '../../../sut/runtime/messages.ts';
 
 afterEach(() => {
@@ -125,5 +130,44 @@ describe('cache relay', () => {
     expect(sent).toEqual([{ t: 'cache-applied', relayId: 9, entries: 0 }]);
     expect(await end.broadcast(FLUSH)).toEqual({ asked: 0, applied: 0, entries: 0, timedOut: false });
     expect(sent).toHaveLength(1);
+  });
+
+  it('the worker end keeps the ops relayed before its cache exists and applies them, in order, once it serves', () => {
+    const end = createIpcCachePeers(
+      () => undefined,
+      () => true,
+    );
+    const invalidate: CacheOp = { kind: 'invalidate', invalidation: { bump: ['users'], userId: 3 } };
+    const other: CacheOp = { kind: 'invalidate', invalidation: { bump: [], teamId: 2 } };
+    end.receive({ t: 'cache-apply', relayId: 1, op: invalidate });
+    end.receive({ t: 'cache-apply', relayId: 2, op: other });
+    const applied: CacheOp[] = [];
+    end.serve((op) => (applied.push(op), 0));
+    expect(applied).toEqual([invalidate, other]);
+    end.receive({ t: 'cache-apply', relayId: 3, op: FLUSH });
+    expect(applied).toEqual([invalidate, other, FLUSH]);
+  });
+
+  it('a flush before the cache exists stands for every op before it, and too many early ops become one flush', () => {
+    const end = createIpcCachePeers(
+      () => undefined,
+      () => true,
+    );
+    const op = (userId: number): CacheOp => ({ kind: 'invalidate', invalidation: { bump: [], userId } });
+    end.receive({ t: 'cache-apply', relayId: 1, op: op(1) });
+    end.receive({ t: 'cache-apply', relayId: 2, op: FLUSH });
+    end.receive({ t: 'cache-apply', relayId: 3, op: op(2) });
+    const applied: CacheOp[] = [];
+    end.serve((o) => (applied.push(o), 0));
+    expect(applied).toEqual([FLUSH, op(2)]);
+
+    const busy = createIpcCachePeers(
+      () => undefined,
+      () => true,
+    );
+    for (let i = 0; i <= MAX_EARLY_OPS; i++) busy.receive({ t: 'cache-apply', relayId: i, op: op(i) });
+    const later: CacheOp[] = [];
+    busy.serve((o) => (later.push(o), 0));
+    expect(later).toEqual([FLUSH]);
   });
 });
