@@ -98,6 +98,11 @@ export async function startWorker(
       options.metricsText ??
       (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })),
   });
+  // Before it listens: a new worker's first second of traffic would otherwise open every pool connection at
+  // once (a PostgreSQL backend each, which loads its catalog on its first query) on cores the others serve on.
+  const warmStart = performance.now();
+  const warmed = await base.warm(config.dbPoolMax, POOL_WARM_WITHIN_MS);
+  log.info(`warmed ${warmed} pool connections in ${Math.round(performance.now() - warmStart)} ms`);
   let server: RunningServer;
   try {
     server = await startServer(app.fetch, {
@@ -127,6 +132,9 @@ export async function startWorker(
     },
   };
 }
+
+/** How long a starting worker may spend opening its pool's connections before it listens. */
+const POOL_WARM_WITHIN_MS = 1_000;
 
 /** How long a closing worker waits for its task queue and processors; running jobs become stalled, not lost. */
 const TASKS_CLOSE_TIMEOUT_MS = 3_000;

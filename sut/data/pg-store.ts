@@ -18,7 +18,19 @@ export interface PgStoreOptions {
   onIdleError?: (err: Error) => void;
 }
 
-export type PgStore = Store & { pool: pg.Pool };
+export type PgStore = Store & {
+  pool: pg.Pool;
+  /**
+   * Opens up to `connections` pool connections at once and has each read the tables once (a new PostgreSQL
+   * backend loads its catalog on its first query of a table), within `withinMs`; resolves with how many did.
+   * Best effort: errors and the time limit end it quietly (the database may be down; readiness says so).
+   */
+  warm(connections: number, withinMs: number): Promise<number>;
+};
+
+/** Touches every table the routes read, returning no row. */
+const WARM_QUERY =
+  'SELECT 1 FROM users WHERE id = 0 UNION ALL SELECT 1 FROM teams WHERE id = 0 UNION ALL SELECT 1 FROM memberships WHERE team_id = 0';
 
 interface UserRow {
   id: string;
@@ -209,6 +221,26 @@ export function createPgStore(options: PgStoreOptions): PgStore {
 
     async ping() {
       await query('SELECT 1', []);
+    },
+
+    async warm(connections, withinMs) {
+      let warmed = 0;
+      // All asked at once, so each is a connection of its own (the pool opens one per waiting request up to max).
+      const work = Promise.all(
+        Array.from({ length: Math.min(connections, options.poolMax ?? 10) }, async () => {
+          const client = await pool.connect();
+          try {
+            await client.query(WARM_QUERY);
+            warmed += 1;
+          } finally {
+            client.release();
+          }
+        }),
+      ).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+      clearTimeout(timer);
+      return warmed;
     },
 
     close() {

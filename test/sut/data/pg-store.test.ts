@@ -69,6 +69,23 @@ describe('pg store under failure', () => {
     expect(await store.getUser(user.id)).toEqual(user);
   });
 
+  it('warm opens every pool connection at once and leaves them idle; never more than the pool holds', async () => {
+    const store = openStore({ poolMax: 3 });
+    expect(await store.warm(5, 5_000)).toBe(3);
+    expect([store.pool.totalCount, store.pool.idleCount, store.pool.waitingCount]).toEqual([3, 3, 0]);
+  });
+
+  it('warm gives up at its time limit when no connection can be had, and the pool still serves after', async () => {
+    const store = openStore({ poolMax: 1 });
+    const held = await store.pool.connect();
+    try {
+      expect(await store.warm(1, 50)).toBe(0);
+    } finally {
+      held.release();
+    }
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
   it('close is idempotent, and a closed store reports unavailable', async () => {
     const store = openStore({ poolMax: 1 });
     await store.close();
