@@ -89,13 +89,19 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
   const inflight = new Map<string, Promise<unknown>>();
   let writes = 0;
 
-  async function read<T>(key: string, ctx: ReadContext | undefined, load: () => Promise<T>): Promise<T> {
+  /** The cached value (a hit, counted), or undefined on a miss (not counted: read() counts it). */
+  function now<T>(key: string, ctx: ReadContext | undefined): T | undefined {
     const boxed = cache.get(key);
-    if (ctx) ctx.cache = boxed ? 'hit' : 'miss';
-    if (boxed) {
-      stats.hits += 1;
-      return boxed.value as T;
-    }
+    if (!boxed) return undefined;
+    stats.hits += 1;
+    if (ctx) ctx.cache = 'hit';
+    return boxed.value as T;
+  }
+
+  async function read<T>(key: string, ctx: ReadContext | undefined, load: () => Promise<T>): Promise<T> {
+    const hit = now<T>(key, ctx);
+    if (hit !== undefined) return hit;
+    if (ctx) ctx.cache = 'miss';
     stats.misses += 1;
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
@@ -166,10 +172,12 @@ export function withCache(inner: Store, options: CacheOptions): CachedStore {
     ...bindAll(inner),
     listUsers: (page, ctx) => read(`users:${gen.users}:${pageKey(page)}`, ctx, () => inner.listUsers(page)),
     getUser: (id, ctx) => read(`user:${id}`, ctx, () => inner.getUser(id)),
+    getUserNow: (id, ctx) => now(`user:${id}`, ctx),
     searchUsers: (q, limit, ctx) =>
       read(`search:${gen.users}:${limit}:${q.toLowerCase()}`, ctx, () => inner.searchUsers(q, limit)),
     listTeams: (page, ctx) => read(`teams:${gen.teams}:${pageKey(page)}`, ctx, () => inner.listTeams(page)),
-    getTeam: (id, ctx) => read(`team:${gen.members}:${id}`, ctx, () => inner.getTeam(id)),
+    getTeam: (id, ctx) => read(teamKey(id), ctx, () => inner.getTeam(id)),
+    getTeamNow: (id, ctx) => now(teamKey(id), ctx),
 
     async createUser(input) {
       const user = await inner.createUser(input);

@@ -65,6 +65,12 @@ export interface ReadContext {
 export interface Store {
   listUsers(page: Page, ctx?: ReadContext): Promise<User[]>;
   getUser(id: number, ctx?: ReadContext): Promise<User | null>;
+  /**
+   * The same read answered from memory without waiting, where this store can: the user, null for an unknown id
+   * (a cached 404), or undefined when only getUser can tell. The cache has it, so a hit is answered synchronously
+   * (no promise, and @hono/node-server writes a synchronous response on its fast path).
+   */
+  getUserNow?(id: number, ctx?: ReadContext): User | null | undefined;
   /** Prefix match on name or email, case-insensitive, ordered by id. */
   searchUsers(query: string, limit: number, ctx?: ReadContext): Promise<User[]>;
   createUser(input: NewUser): Promise<User>;
@@ -74,6 +80,8 @@ export interface Store {
 
   listTeams(page: Page, ctx?: ReadContext): Promise<Team[]>;
   getTeam(id: number, ctx?: ReadContext): Promise<TeamWithMembers | null>;
+  /** getTeam answered from memory, as getUserNow. */
+  getTeamNow?(id: number, ctx?: ReadContext): TeamWithMembers | null | undefined;
   createTeam(name: string): Promise<Team>;
   addMember(teamId: number, userId: number, role: MemberRole): Promise<Member>;
 

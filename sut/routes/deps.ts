@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { TokenService } from '../auth/token.ts';
 import { bearerToken } from '../auth/token.ts';
 import type { ReadContext, Store } from '../data/store.ts';
+import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../runtime/readiness.ts';
 
@@ -39,4 +40,23 @@ export function requireAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
 /** Sets `x-cache` from what the caching layer reported for this request's read. */
 export function cacheHeader(c: Context, ctx: ReadContext): void {
   if (ctx.cache) c.header('x-cache', ctx.cache);
+}
+
+/**
+ * A read's 200: its JSON with `x-cache` from what the caching layer reported. The headers go as a plain object,
+ * which @hono/node-server writes as it is; c.header() would build a Headers per response, then convert it back.
+ */
+export function cachedJson(c: Context, body: unknown, ctx: ReadContext): Response {
+  if (!ctx.cache) return c.json(body);
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-cache': ctx.cache },
+  });
+}
+
+/** A read of one id: its 200 (cachedJson), or the 404 of `what` (with its `x-cache`: a 404 is cached too). */
+export function foundOr404(c: Context, value: unknown, ctx: ReadContext, what: string): Response {
+  if (value !== null) return cachedJson(c, value, ctx);
+  cacheHeader(c, ctx);
+  throw new NotFoundError(what);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type AccessEnv, authenticate, requireTeamManager } from '../auth/access.ts';
 import type { ReadContext } from '../data/store.ts';
 import { AuthError, NotFoundError } from '../errors.ts';
-import { type AppDeps, type AppEnv, cacheHeader } from './deps.ts';
+import { type AppDeps, type AppEnv, cachedJson, foundOr404 } from './deps.ts';
 import { cleanText, nextCursor, parseId, parsePage, readJson } from './input.ts';
 
 const createSchema = z.strictObject({ name: cleanText(1, 100) });
@@ -23,17 +23,16 @@ export function teamRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
     const page = parsePage(c);
     const ctx: ReadContext = {};
     const items = await store.listTeams(page, ctx);
-    cacheHeader(c, ctx);
-    return c.json({ items, nextCursor: nextCursor(items, page.limit) });
+    return cachedJson(c, { items, nextCursor: nextCursor(items, page.limit) }, ctx);
   });
 
-  app.get('/:id', async (c) => {
+  // Not async: a cache hit is answered synchronously.
+  app.get('/:id', (c): Response | Promise<Response> => {
     const id = parseId(c.req.param('id'));
     const ctx: ReadContext = {};
-    const team = await store.getTeam(id, ctx);
-    cacheHeader(c, ctx);
-    if (!team) throw new NotFoundError(`team ${id}`);
-    return c.json(team);
+    const known = store.getTeamNow?.(id, ctx);
+    if (known !== undefined) return foundOr404(c, known, ctx, `team ${id}`);
+    return store.getTeam(id, ctx).then((team) => foundOr404(c, team, ctx, `team ${id}`));
   });
 
   app.post('/', auth, async (c) => {

@@ -6,7 +6,7 @@ import { type AccessEnv, authenticate, requireSelf } from '../auth/access.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { ReadContext } from '../data/store.ts';
 import { NotFoundError } from '../errors.ts';
-import { type AppDeps, type AppEnv, cacheHeader } from './deps.ts';
+import { type AppDeps, type AppEnv, cachedJson, foundOr404 } from './deps.ts';
 import { cleanText, nextCursor, parseId, parseLimit, parsePage, plainText, readJson } from './input.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -29,8 +29,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
     const page = parsePage(c);
     const ctx: ReadContext = {};
     const items = await store.listUsers(page, ctx);
-    cacheHeader(c, ctx);
-    return c.json({ items, nextCursor: nextCursor(items, page.limit) });
+    return cachedJson(c, { items, nextCursor: nextCursor(items, page.limit) }, ctx);
   });
 
   app.get('/search', async (c) => {
@@ -39,17 +38,16 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
     if (!parsed.success) throw new ValidationError('q must be 1-100 characters of text (a name or email prefix)');
     const ctx: ReadContext = {};
     const items = await store.searchUsers(parsed.data, parseLimit(c), ctx);
-    cacheHeader(c, ctx);
-    return c.json({ items });
+    return cachedJson(c, { items }, ctx);
   });
 
-  app.get('/:id', async (c) => {
+  // Not async: a cache hit is answered synchronously.
+  app.get('/:id', (c): Response | Promise<Response> => {
     const id = parseId(c.req.param('id'));
     const ctx: ReadContext = {};
-    const user = await store.getUser(id, ctx);
-    cacheHeader(c, ctx);
-    if (!user) throw new NotFoundError(`user ${id}`);
-    return c.json(user);
+    const known = store.getUserNow?.(id, ctx);
+    if (known !== undefined) return foundOr404(c, known, ctx, `user ${id}`);
+    return store.getUser(id, ctx).then((user) => foundOr404(c, user, ctx, `user ${id}`));
   });
 
   app.post('/', auth, async (c) => {

@@ -20,6 +20,21 @@ describe('cache through the API', () => {
     expect(await second.json()).toEqual(await first.json());
   });
 
+  it('a hit of one user or team is answered synchronously, the same as its miss; a cached 404 too, counted once each', async () => {
+    const { app, cache } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
+    for (const path of ['/api/users/3', '/api/teams/1', '/api/users/99']) {
+      const miss = await app.fetch(new Request(`http://sut${path}`));
+      const hit = app.fetch(new Request(`http://sut${path}`));
+      expect(hit, path).toBeInstanceOf(Response); // not a promise
+      const answered = hit as Response;
+      expect([miss.status, miss.headers.get('x-cache')], path).toEqual([path.endsWith('99') ? 404 : 200, 'miss']);
+      expect([answered.status, answered.headers.get('x-cache')], path).toEqual([miss.status, 'hit']);
+      expect(answered.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(await answered.json(), path).toEqual(await miss.json());
+    }
+    expect(cache.stats()).toMatchObject({ hits: 3, misses: 3 });
+  });
+
   it('an update invalidates the user and the lists that contain it', async () => {
     const { app } = createCachedTestApp(createMemoryStore({ users: 10, teams: 2 }));
     // The token is user 1's, who may change only user 1.
