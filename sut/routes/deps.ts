@@ -48,15 +48,30 @@ export function cacheHeader(c: Context, ctx: ReadContext): void {
  */
 export function cachedJson(c: Context, body: unknown, ctx: ReadContext): Response {
   if (!ctx.cache) return c.json(body);
-  return new Response(JSON.stringify(body), {
-    status: 200,
-    headers: { 'content-type': 'application/json', 'x-cache': ctx.cache },
-  });
+  return jsonAnswer(JSON.stringify(body), ctx.cache);
 }
 
-/** A read of one id: its 200 (cachedJson), or the 404 of `what` (with its `x-cache`: a 404 is cached too). */
-export function foundOr404(c: Context, value: unknown, ctx: ReadContext, what: string): Response {
-  if (value !== null) return cachedJson(c, value, ctx);
-  cacheHeader(c, ctx);
-  throw new NotFoundError(what);
+/**
+ * A read of one id: its 200, or the 404 of `what` (with its `x-cache`: a 404 is cached too). A value from the cache
+ * is the cache's own object, the same for every reader and never changed (a write replaces it), so its JSON is made
+ * once and kept beside it for the next hit.
+ */
+export function foundOr404(c: Context, value: object | null, ctx: ReadContext, what: string): Response {
+  if (value === null) {
+    cacheHeader(c, ctx);
+    throw new NotFoundError(what);
+  }
+  if (!ctx.cache) return c.json(value);
+  let json = jsonOfCached.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    jsonOfCached.set(value, json);
+  }
+  return jsonAnswer(json, ctx.cache);
+}
+
+const jsonOfCached = new WeakMap<object, string>();
+
+function jsonAnswer(json: string, cache: 'hit' | 'miss'): Response {
+  return new Response(json, { status: 200, headers: { 'content-type': 'application/json', 'x-cache': cache } });
 }
