@@ -22,6 +22,8 @@ export interface SutConfig {
   readonly cacheTtlMs: number;
   /** A reload's (or a crash's) new worker starts with the cache of the worker it replaces (or of a live one). */
   readonly cacheHandoff: boolean;
+  /** A worker forked while others serve runs this much nicer until it is ready (0: no change; Linux, as root). */
+  readonly startingNice: number;
   readonly latency: LatencySpec;
   readonly latencySeed: number;
   /** Signs bearer tokens: AUTH_SECRET, or when it is unset a random one made for this start. */
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env): SutConfig {
     cacheMaxBytes: r.int('CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     cacheTtlMs: r.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
     cacheHandoff: r.oneOf('CACHE_HANDOFF', 'on', ['on', 'off']) === 'on',
+    startingNice: r.int('STARTING_NICE', 10, 0, 19), // at +10 a thread weighs about a tenth of one at +0
     latency: typeof latency === 'string' ? { kind: 'none' } : latency,
     latencySeed: r.int('LATENCY_SEED', 1, 0, 2 ** 32 - 1),
     authSecret: authSecret ?? generateSecret(),

@@ -12,6 +12,7 @@ import { createCacheRelay } from './cache-relay.ts';
 import { createClusterMetrics } from './cluster-metrics.ts';
 import { createSeedBroker } from './cache-seed.ts';
 import type { PrimaryMessage } from './messages.ts';
+import { startingPriority } from './priority.ts';
 import { databaseUrlMissing, portInUse } from './startup-errors.ts';
 import { Supervisor } from './supervisor.ts';
 import { EXIT_PORT_IN_USE } from './worker-process.ts';
@@ -70,6 +71,7 @@ function createSupervisor(config: SutConfig, databaseUrl: string, log: Logger): 
     },
     log,
     drainTimeoutMs: config.drainTimeoutMs,
+    startingPriority: startingPriority(config.startingNice),
     onMessage: (worker, message) => {
       if (message.t === 'metrics-json') collector.answer(message.reqId, message.json);
       // One cache per node: a worker's flush or write reaches every other worker's LRU.

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { formatReloadStopped, formatWorkerReady, RELOAD_DONE_TEXT } from '../../lib/sut-protocol.ts';
 import type { Logger } from '../log.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
+import type { StartingPriority } from './priority.ts';
 
 export interface SupervisorOptions {
   workers: number;
@@ -14,6 +15,8 @@ export interface SupervisorOptions {
   readyTimeoutMs?: number;
   /** Called with every message a worker sends that the supervisor does not handle itself. */
   onMessage?: (worker: ClusterWorker, message: WorkerMessage) => void;
+  /** Present where it can be put back: a worker forked while others serve starts at a lower priority. */
+  startingPriority?: StartingPriority;
 }
 
 type State = 'starting' | 'ready' | 'retiring';
@@ -72,6 +75,7 @@ export class Supervisor {
     // per (host, port) key, so a fixed port here would be a second bind and fail (EADDRINUSE).
     // The shared handle keeps the picked port while any worker lives; set PORT to keep it always.
     const worker = cluster.fork(this.options.env);
+    const lowered = this.lowerWhileStarting(worker);
     this.states.set(worker.id, 'starting');
     if (replaces) this.replacing.set(worker.id, replaces);
     // A message to a worker whose channel has just closed ends in an 'error' event; unheard, it would end the
@@ -84,6 +88,8 @@ export class Supervisor {
         if (this.states.get(worker.id) !== 'starting') return;
         this.states.set(worker.id, 'ready');
         this.replacing.delete(worker.id);
+        if (lowered && !this.options.startingPriority?.restore(message.pid))
+          this.options.log.warn(`worker ${worker.id}: could not put its CPU priority back`);
         this.options.log.info(formatWorkerReady(worker.id, message.pid));
         worker.emit('loadlab-ready');
       } else {
@@ -107,6 +113,16 @@ export class Supervisor {
         );
       });
     });
+  }
+
+  /** A worker forked while others serve starts at a lower CPU priority, so its start does not stall them. */
+  private lowerWhileStarting(worker: ClusterWorker): boolean {
+    const priority = this.options.startingPriority;
+    const pid = worker.process.pid;
+    if (!priority || pid === undefined || this.workersIn('ready').length === 0) return false;
+    if (!priority.lower(pid)) return false;
+    this.options.log.info(`worker ${worker.id} (pid ${pid}) starts at nice ${priority.nice} until it is ready`);
+    return true;
   }
 
   private get readyTimeoutMs(): number {

@@ -1,5 +1,6 @@
 // The cluster as users run it: rolling reload under load loses nothing (and a hard kill does, as
 // a control), crashed workers come back, SIGTERM drains, /metrics counts exactly what was sent.
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { isAlive, startSutProcess, type SutProcess } from '../support/sut-process.ts';
 import { startStream } from '../support/stream.ts';
@@ -72,6 +73,28 @@ describe('cluster', () => {
     expect(sut.workers()).not.toContain(victim);
   }, 30_000);
 
+  it('a reload starts each new worker at a lower CPU priority (where it can be put back: Linux, root) and puts every thread back once it is ready', async () => {
+    sut = await startSutProcess({ WORKERS: '2', DATABASE_URL: inject('databaseUrl') });
+    const lowers = () => sut!.stderr().match(/worker \d+ \(pid \d+\) starts at nice 10 until it is ready/g) ?? [];
+    expect(lowers()).toEqual([]); // the first workers start with none serving: nothing to protect
+    sut.child.kill('SIGHUP');
+    await sut.waitForLog(/reload: done/);
+    const canRestore = process.platform === 'linux' && process.getuid?.() === 0;
+    expect(lowers()).toHaveLength(canRestore ? 2 : 0);
+    for (const pid of sut.workers()) {
+      const nices = threadNices(pid);
+      expect(nices.length, `threads of ${pid}`).toBeGreaterThan(1);
+      expect(new Set(nices), `nice of every thread of ${pid}`).toEqual(new Set([0]));
+    }
+  }, 30_000);
+
+  it('STARTING_NICE=0: a reload leaves every priority as it is', async () => {
+    sut = await startSutProcess({ WORKERS: '1', STARTING_NICE: '0', DATABASE_URL: inject('databaseUrl') });
+    sut.child.kill('SIGHUP');
+    await sut.waitForLog(/reload: done/);
+    expect(sut.stderr()).not.toMatch(/starts at nice/);
+  }, 30_000);
+
   it('SIGTERM with a slow request in flight: the request completes with 200, then exit 0 with no child left', async () => {
     sut = await startSutProcess({
       WORKERS: '2',
@@ -129,6 +152,14 @@ describe('cluster', () => {
     }
   }, 30_000);
 });
+
+/** The nice value of every thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNices(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 interface Sample {
   name: string;
