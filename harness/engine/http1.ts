@@ -371,6 +371,8 @@ export class Http1Pool {
   private readonly all = new Set<Connection>();
   private queue: Http1Request[] = [];
   private queueHead = 0;
+  /** Requests that wait for a connection opened after them (see requestOnNewConnection). */
+  private fresh: Http1Request[] = [];
   private connecting = 0;
   private closed = false;
   private readonly sweeper: NodeJS.Timeout;
@@ -417,6 +419,20 @@ export class Http1Pool {
     this.grow();
   }
 
+  /**
+   * Sends `request` on a connection that opens after it: the resend of a request whose reused connection was
+   * reset. Another idle connection may be about to be reset too (a draining server closes its idle connections
+   * together), while a new one reaches a server that accepts. At maxConnections it waits like any request.
+   */
+  requestOnNewConnection(request: Http1Request): void {
+    if (this.closed || this.all.size >= this.maxConnections) {
+      this.request(request);
+      return;
+    }
+    this.fresh.push(request);
+    this.open();
+  }
+
   /** Opens connections (no requests on them) until `count` are open, and waits for them. */
   async preconnect(count: number): Promise<void> {
     if (this.closed) return;
@@ -440,7 +456,8 @@ export class Http1Pool {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
-    const waiting = this.queue.slice(this.queueHead);
+    const waiting = [...this.fresh, ...this.queue.slice(this.queueHead)];
+    this.fresh = [];
     this.queue = [];
     this.queueHead = 0;
     for (const c of [...this.all]) c.fail('ECLOSED', 'pool closed');
@@ -449,7 +466,9 @@ export class Http1Pool {
 
   onConnected(connection: Connection): void {
     this.connecting -= 1;
-    this.onFree(connection);
+    const fresh = this.closed ? undefined : this.fresh.shift(); // any connection that opens now is a new one
+    if (fresh) connection.send(fresh, performance.now());
+    else this.onFree(connection);
     this.grow();
   }
 
@@ -465,7 +484,7 @@ export class Http1Pool {
     if (!connection.connected) {
       this.connecting -= 1;
       // A connect that failed fails the request waiting longest (a refused server fails each request at once).
-      const waiting = this.take();
+      const waiting = this.fresh.shift() ?? this.take();
       if (waiting) {
         queueMicrotask(() => waiting.handler.onError(new Http1Error(`connect failed: ${message}`, code)));
       }
@@ -486,7 +505,7 @@ export class Http1Pool {
 
   private grow(): void {
     while (
-      this.waiting > this.connecting &&
+      this.waiting + this.fresh.length > this.connecting &&
       this.connecting < this.maxConnecting &&
       this.all.size < this.maxConnections
     ) {

@@ -151,15 +151,18 @@ class Exchange implements Http1Handler {
     private readonly checked: boolean,
   ) {}
 
-  send(): void {
+  /** Hands the request to the pool; a resend goes on a new connection (see onError). */
+  send(resend = false): void {
     const { lent } = this;
-    this.engine.pool.request({
+    const request = {
       bytes: lent.bytes,
       head: lent.request.method === 'HEAD',
       wantHeaders: this.engine.tally !== undefined,
       wantBody: this.checked || lent.wantBody,
       handler: this,
-    });
+    };
+    if (resend) this.engine.pool.requestOnNewConnection(request);
+    else this.engine.pool.request(request);
   }
 
   /** The pool wrote the request to a connection: only now is it sent (the server can count it). */
@@ -198,7 +201,7 @@ class Exchange implements Http1Handler {
     ) {
       this.retried = true;
       engine.resetRetries += 1;
-      this.send();
+      this.send(true);
       return;
     }
     this.finish(undefined);

@@ -91,6 +91,12 @@ describe('accounting', () => {
     expect(c.failed).toBe((c.byStatus['503'] ?? 0) + (c.byError['ECONNRESET'] ?? 0));
   });
 
+  /** One second of GETs at 200 req/s, open model: the counts and how many were resent. */
+  async function getsAt200PerSecond(target: string) {
+    const { recorder, resetRetries } = await runOpen({ target, scenario: adHoc, targetRps: 200, durationSec: 1 });
+    return { c: recorder.counts, resetRetries };
+  }
+
   it('resends an idempotent GET once after a reset, counted, and the server saw every attempt', async () => {
     let n = 0;
     const server = await serve((req, res) => {
@@ -98,18 +104,30 @@ describe('accounting', () => {
       if (n % 4 === 0) return req.socket.destroy();
       res.end();
     });
-    const { recorder, resetRetries } = await runOpen({
-      target: server.url,
-      scenario: adHoc,
-      targetRps: 200,
-      durationSec: 1,
-    });
-    const c = recorder.counts;
+    const { c, resetRetries } = await getsAt200PerSecond(server.url);
     expect(c.sent).toBe(200);
     expect(resetRetries).toBeGreaterThan(0);
     expect(n).toBe(c.sent + resetRetries); // every first attempt and every resend reached the server
     expect(c.byError['ECONNRESET'] ?? 0).toBeLessThanOrEqual(resetRetries); // only a resend that was reset again fails
     expect(c.completed + c.failed + c.inFlight).toBe(200);
+  });
+
+  it('a resend goes on a new connection: against a server that resets every reused connection no GET fails', async () => {
+    // What a draining worker does to its idle keep-alive connections, all at once: another idle connection is no
+    // place for the resend, a new one (to a server that accepts) is.
+    const requestsOn = new Map<object, number>();
+    let n = 0;
+    const server = await serve((req, res) => {
+      n += 1;
+      const earlier = requestsOn.get(req.socket) ?? 0;
+      requestsOn.set(req.socket, earlier + 1);
+      if (earlier > 0) return req.socket.destroy();
+      res.end();
+    });
+    const { c, resetRetries } = await getsAt200PerSecond(server.url);
+    expect(resetRetries).toBeGreaterThan(0);
+    expect(c).toMatchObject({ sent: 200, completed: 200, failed: 0, byError: {} });
+    expect(n).toBe(200 + resetRetries);
   });
 
   it('classifies a refused connection as ECONNREFUSED', async () => {

@@ -203,6 +203,8 @@ interface SendOptions {
   wantHeaders?: boolean;
   wantBody?: boolean;
   onWritten?: () => void;
+  /** Through requestOnNewConnection. */
+  newConnection?: boolean;
 }
 
 /** One request through the callback API: its answer or its Http1Error. A second callback is a violation. */
@@ -220,7 +222,8 @@ function send(p: Http1Pool, opts: SendOptions = {}): Promise<Outcome> {
         resolve(outcome);
       }
     };
-    p.request({
+    const request = opts.newConnection ? p.requestOnNewConnection.bind(p) : p.request.bind(p);
+    request({
       bytes: encodeRequest(p.url, method, path, opts.headers ?? {}, opts.body),
       head: opts.head ?? false,
       wantHeaders: opts.wantHeaders ?? false,
@@ -426,6 +429,18 @@ describe('Http1Pool', () => {
       expect(server.connections()).toBe(1);
       expect(p.opened).toBe(1);
       expect(p.size).toBe(1);
+    });
+
+    it('requestOnNewConnection opens a connection for its request though one is idle; at maxConnections it takes an idle one', async () => {
+      const server = await rawServer(({ socket, connection }) =>
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n${connection}`),
+      );
+      const p = pool(server.url, { maxConnections: 2 });
+      expect(text(await send(p))).toBe('0');
+      expect(text(await send(p, { newConnection: true }))).toBe('1');
+      expect([p.size, p.opened]).toEqual([2, 2]);
+      expect(text(await send(p, { newConnection: true }))).toMatch(/^[01]$/);
+      expect(server.connections()).toBe(2);
     });
 
     it('an idle connection the server closed is dropped, and the next request opens a new one', async () => {
