@@ -29,11 +29,12 @@ export function createClusterMetrics(timeoutMs = COLLECT_TIMEOUT_MS): ClusterMet
         pending.delete(reqId);
         resolve(json);
       });
-      try {
-        worker.send({ t: 'metrics-collect', reqId } satisfies PrimaryMessage);
-      } catch {
-        pending.get(reqId)?.(undefined); // channel closed: the worker is going away
-      }
+      // With a callback a send to a closed channel reports to it, not as the worker's 'error' event.
+      const gone = () => pending.get(reqId)?.(undefined); // channel closed: the worker is going away
+      if (!worker.isConnected()) return gone();
+      worker.send({ t: 'metrics-collect', reqId } satisfies PrimaryMessage, (err: Error | null) => {
+        if (err) gone();
+      });
     });
   }
 

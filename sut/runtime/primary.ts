@@ -2,7 +2,7 @@
 // the workers, relays cluster-wide metrics, reloads on SIGHUP, and drains them on SIGTERM/SIGINT.
 // It starts no service: PostgreSQL comes from DATABASE_URL, Redis (optional) from REDIS_URL.
 import { listenForStop } from '../../lib/stop-signals.ts';
-import { formatListening, formatNodeLine } from '../../lib/sut-protocol.ts';
+import { formatListening, formatNodeLine, formatReloadStopped } from '../../lib/sut-protocol.ts';
 import type { SutConfig } from '../config.ts';
 import { formatLatencySpec } from '../cache/latency.ts';
 import { checkPoolBudget } from '../data/pool-budget.ts';
@@ -25,7 +25,8 @@ export async function runPrimary(config: SutConfig, log: Logger): Promise<number
   const stop = listenForStop();
   let supervisor: Supervisor | undefined;
   const onHup = () => {
-    if (supervisor) void supervisor.reload();
+    // A reload that fails says so and the node keeps serving: its promise must never end the primary.
+    if (supervisor) supervisor.reload().catch((err: Error) => log.error(formatReloadStopped(err.message)));
   };
   process.on('SIGHUP', onHup);
   try {

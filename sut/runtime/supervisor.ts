@@ -1,7 +1,6 @@
 // The cluster primary's supervisor: forks workers, replaces crashed ones with backoff, rolls
 // reloads one worker at a time (new one ready before the old one retires), and drains on stop.
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { once } from 'node:events';
 import { formatReloadStopped, formatWorkerReady, RELOAD_DONE_TEXT } from '../../lib/sut-protocol.ts';
 import type { Logger } from '../log.ts';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.ts';
@@ -159,7 +158,10 @@ export class Supervisor {
     if (worker.isDead()) return;
     const wasStarting = this.states.get(worker.id) === 'starting';
     this.states.set(worker.id, 'retiring');
-    const exited = once(worker, 'exit');
+    // Not events.once(): it rejects on an 'error', and a worker emits one for a message sent as its channel closes
+    // (a /metrics scrape asking a retiring worker): that is no end of the worker, and a rejected reload ended the
+    // primary (an unhandled rejection) with every worker.
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     // A worker still starting may not listen for messages yet, and serves nothing: a signal ends it.
     if (wasStarting) worker.process.kill('SIGTERM');
     else if (worker.isConnected()) worker.send({ t: 'drain', mode } satisfies PrimaryMessage, () => undefined);

@@ -1,6 +1,7 @@
 // The cluster as users run it: rolling reload under load loses nothing (and a hard kill does, as
 // a control), crashed workers come back, SIGTERM drains, /metrics counts exactly what was sent.
 import { readdirSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { isAlive, startSutProcess, type SutProcess } from '../support/sut-process.ts';
 import { startStream } from '../support/stream.ts';
@@ -44,6 +45,31 @@ describe('cluster', () => {
     expect(after).toHaveLength(2);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
     expect(result.workers.size).toBeGreaterThanOrEqual(4); // old and new worker ids all answered
+  }, 60_000);
+
+  it('/metrics scraped back to back through five reloads: every scrape answers 200 and the node lives on', async () => {
+    // A scrape asks every worker, retiring ones too; one asked just as its channel closes made the worker emit
+    // 'error', which once ended the reload's promise and, unhandled, the primary with every worker.
+    sut = await startSutProcess({ WORKERS: '2', DATABASE_URL: inject('databaseUrl') });
+    let reloading = true;
+    const statuses = new Map<number, number>();
+    const scrape = async () => {
+      while (reloading) {
+        const status = await getOnNewConnection(`${sut!.url}/metrics`);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    };
+    const scrapers = Array.from({ length: 16 }, scrape);
+    for (const n of [1, 2, 3, 4, 5]) {
+      sut.child.kill('SIGHUP');
+      await sut.waitForLog(/reload: done/, n);
+    }
+    reloading = false;
+    await Promise.all(scrapers);
+    expect([...statuses.keys()]).toEqual([200]);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect(isAlive(sut.pid)).toBe(true);
+    expect(sut.workers()).toHaveLength(2);
   }, 60_000);
 
   it('control: killing the workers abruptly (SIGKILL) under the same stream does fail requests', async () => {
@@ -152,6 +178,21 @@ describe('cluster', () => {
     }
   }, 30_000);
 });
+
+/**
+ * A GET on a connection of its own (a reused idle one may be closed by a draining worker as it is sent, the known
+ * keep-alive race): its status, or 0 when refused or reset.
+ */
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpGet(url, { agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+      res.once('error', () => resolve(0));
+    });
+    req.once('error', () => resolve(0));
+  });
+}
 
 /** The nice value of every thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
 function threadNices(pid: number): number[] {
