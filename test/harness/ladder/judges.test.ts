@@ -155,6 +155,21 @@ describe('judgeReload (Level 2)', () => {
     expect(judged.kind === 'reload' && judged.method !== 'none' && judged.p99OutsideReloadsMs).toBeLessThan(6);
   });
 
+  it('p99 during reloads cannot pass when a reload did not finish (a SUT that died answers nothing slowly)', () => {
+    const rows = Array.from({ length: 4 }, (_, sec) => {
+      const h = new LatencyHistogram();
+      h.recordMs(5);
+      return {
+        second: sec,
+        phase: 'level2 latency',
+        window: { responses: 1, errors: 0, p50Ms: 5, p99Ms: 5, histogram: h.encode() },
+      } as SeriesRow;
+    });
+    const judged = judgeReload(clean, reload([], { startedAtMs: [1000] }), 2, rows);
+    expect(judged).toMatchObject({ done: 0, duringVerdict: { passed: false } });
+    expect(judged.kind === 'reload' && judged.method !== 'none' && judged.duringVerdict.value).toBeLessThan(6); // fast
+  });
+
   it('without an outcome (--target) says the check did not run', () => {
     expect(judgeReload(clean, undefined, 2)).toEqual({ kind: 'reload', method: 'none', requested: 2 });
   });
