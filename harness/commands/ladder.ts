@@ -222,7 +222,17 @@ async function runLadder(
   const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
   const phases = runs.flatMap((r) => r.measured.phases);
   const side = sumSideRequests(runs.map((r) => r.measured.side));
-  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, side, csv);
+  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, side, csv, {
+    'sut.log': renderSutLog(runs),
+  });
+}
+
+/** Each level's SUT output under its own heading (written redacted, like every result file); empty with --target. */
+export function renderSutLog(runs: Pick<LevelRun, 'key' | 'deployment' | 'sutLog'>[]): string {
+  return runs
+    .filter((r) => r.sutLog?.length)
+    .map((r) => `# ${r.key}: ${r.deployment}\n${r.sutLog!.join('\n')}\n`)
+    .join('\n');
 }
 
 /** Finishes a ladder or analysis run: KPI rows and kpi.md from its columns, then the one finishRun. */
@@ -236,6 +246,7 @@ function finishLadder(
   io: CommandIO,
   side: { verification?: SideRequests; probes?: SideRequests },
   seriesCsv?: string,
+  files: Record<string, string> = {},
 ): ExitCode {
   const report = buildLadderReport({ ...inputs, settings });
   const finished = finishRun(
@@ -253,7 +264,8 @@ function finishLadder(
       json: settings.json,
       render: (run) => {
         const markdown = report.renderKpiMarkdown(run);
-        return { files: { 'kpi.md': markdown }, stdout: markdown };
+        const written = Object.fromEntries(Object.entries(files).filter(([, text]) => text !== ''));
+        return { files: { 'kpi.md': markdown, ...written }, stdout: markdown };
       },
     },
     io,

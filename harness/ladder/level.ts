@@ -56,6 +56,8 @@ export interface LevelRun {
   deployment: string;
   measured: Measured;
   figures?: LevelFigures;
+  /** What the SUT nodes loadlab started printed (the last 2,000 lines of each), for sut.log. */
+  sutLog?: string[];
 }
 
 /** The warm-up and throughput phases (pure); the open phase follows from the throughput measured. */

@@ -50,6 +50,15 @@ export function runLevel(def: LevelDefinition, s: LevelSettings, ctx: LevelConte
     });
     const figures = def.judge ? await def.judge(measured, dep, s, ctx) : undefined;
     await dep.stop();
-    return { key: def.key, deployment: dep.description, measured, ...(figures ? { figures } : {}) };
+    const sutLog = dep.suts.flatMap((sut) =>
+      sut.logs().map((line) => (dep.suts.length > 1 ? `[${sut.nodeId}] ${line}` : line)),
+    );
+    return {
+      key: def.key,
+      deployment: dep.description,
+      measured,
+      ...(figures ? { figures } : {}),
+      ...(sutLog.length ? { sutLog } : {}),
+    };
   });
 }

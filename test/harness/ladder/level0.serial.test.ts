@@ -23,7 +23,7 @@ describe('loadlab level0', () => {
     const io = memoryIO();
     const code = await main(['level0', ...SMOKE, '--database-url', inject('databaseUrl'), '--out', outDir], io);
     expect(code, io.err()).toBe(0);
-    const { run, kpi, series } = readRun(outDir);
+    const { run, kpi, series, sutLog } = readRun(outDir);
     expect(validateRunJson(run)).toEqual([]);
     expect(run.kind).toBe('bench-level0');
     expect(run.phases.map((p: { name: string }) => p.name)).toEqual([
@@ -39,6 +39,10 @@ describe('loadlab level0', () => {
     expect(kpi).toMatch(/Method: .*2s closed phase \(8 connections/);
     expect(io.out()).toBe(kpi);
     expect(series.split('\n').length).toBeGreaterThan(3);
+    // What the SUT printed, under its level's heading, to its drain at the stop.
+    expect(sutLog).toMatch(/^# level0: 1 worker\(s\), cache off, DATABASE_URL\n/);
+    expect(sutLog).toMatch(/^loadlab sut listening on http:\/\/127\.0\.0\.1:\d+ /m);
+    expect(sutLog).toMatch(/worker 1 \(pid \d+\) ready/);
     expect(trackedCount()).toBe(0);
     for (const pid of startedPids(io.err())) expect(isAlive(pid), `pid ${pid}`).toBe(false);
   }, 120_000);
