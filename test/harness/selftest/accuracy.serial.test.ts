@@ -29,6 +29,10 @@ const CASES: SelftestCase[] = [
     durationSec: 3,
     warmupSec: 0.5,
     percentiles: ['p50', 'p95', 'p99'],
+    // As `loadlab selftest` judges it: against the oracle's record of when it wrote each answer. Its burst of
+    // writes after a stall holds p95 1–1.7 ms past its model here, so against the model a run whose oracle
+    // happened to keep within half the tolerance passed or failed on the oracle's luck (one CI run in many).
+    truth: 'oracle record',
   },
 ];
 
