@@ -1,6 +1,6 @@
 // A worker that starts beside serving ones runs at a lower CPU priority until it is ready. On shared cores its start
 // (loading its modules, a cold JIT, the cache it is handed, its pool's connections) otherwise takes CPU from the
-// workers that serve, and their requests wait (README, "A reload"). Linux only, and only where the priority can be
+// workers that serve, and their requests wait (README, "What a reload costs"). Linux only, and only where it can be
 // put back (root): an unprivileged process may lower a priority but never raise it again.
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
