@@ -101,7 +101,7 @@ export async function startWorker(
   // Before it listens: a new worker's first second of traffic would otherwise open every pool connection at
   // once (a PostgreSQL backend each, which loads its catalog on its first query) on cores the others serve on.
   const warmStart = performance.now();
-  const warmed = await base.warm(config.dbPoolMax, POOL_WARM_WITHIN_MS);
+  const warmed = await base.warm(POOL_WARM_WITHIN_MS);
   log.info(`warmed ${warmed} pool connections in ${Math.round(performance.now() - warmStart)} ms`);
   let server: RunningServer;
   try {

@@ -228,7 +228,7 @@ async function runLadder(
 }
 
 /** Each level's SUT output under its own heading (written redacted, like every result file); empty with --target. */
-export function renderSutLog(runs: Pick<LevelRun, 'key' | 'deployment' | 'sutLog'>[]): string {
+function renderSutLog(runs: Pick<LevelRun, 'key' | 'deployment' | 'sutLog'>[]): string {
   return runs
     .filter((r) => r.sutLog?.length)
     .map((r) => `# ${r.key}: ${r.deployment}\n${r.sutLog!.join('\n')}\n`)

@@ -466,7 +466,7 @@ export class Http1Pool {
 
   onConnected(connection: Connection): void {
     this.connecting -= 1;
-    const fresh = this.closed ? undefined : this.fresh.shift(); // any connection that opens now is a new one
+    const fresh = this.fresh.shift(); // any connection that opens now is a new one (close() empties this)
     if (fresh) connection.send(fresh, performance.now());
     else this.onFree(connection);
     this.grow();

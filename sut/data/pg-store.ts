@@ -21,11 +21,11 @@ export interface PgStoreOptions {
 export type PgStore = Store & {
   pool: pg.Pool;
   /**
-   * Opens up to `connections` pool connections at once and has each read the tables once (a new PostgreSQL
+   * Opens every connection the pool may hold at once and has each read the tables once (a new PostgreSQL
    * backend loads its catalog on its first query of a table), within `withinMs`; resolves with how many did.
    * Best effort: errors and the time limit end it quietly (the database may be down; readiness says so).
    */
-  warm(connections: number, withinMs: number): Promise<number>;
+  warm(withinMs: number): Promise<number>;
 };
 
 /** Touches every table the routes read, returning no row. */
@@ -223,11 +223,11 @@ export function createPgStore(options: PgStoreOptions): PgStore {
       await query('SELECT 1', []);
     },
 
-    async warm(connections, withinMs) {
+    async warm(withinMs) {
       let warmed = 0;
       // All asked at once, so each is a connection of its own (the pool opens one per waiting request up to max).
       const work = Promise.all(
-        Array.from({ length: Math.min(connections, options.poolMax ?? 10) }, async () => {
+        Array.from({ length: pool.options.max }, async () => {
           const client = await pool.connect();
           try {
             await client.query(WARM_QUERY);

@@ -52,11 +52,26 @@ export function cachedJson(c: Context, body: unknown, ctx: ReadContext): Respons
 }
 
 /**
+ * A read of one id: from memory at once when the store can (`now`, a cache hit: answered synchronously), else
+ * through `load`; then foundOr404.
+ */
+export function readOne(
+  c: Context,
+  what: string,
+  now: object | null | undefined,
+  load: () => Promise<object | null>,
+  ctx: ReadContext,
+): Response | Promise<Response> {
+  if (now !== undefined) return foundOr404(c, now, ctx, what);
+  return load().then((value) => foundOr404(c, value, ctx, what));
+}
+
+/**
  * A read of one id: its 200, or the 404 of `what` (with its `x-cache`: a 404 is cached too). A value from the cache
  * is the cache's own object, the same for every reader and never changed (a write replaces it), so its JSON is made
  * once and kept beside it for the next hit.
  */
-export function foundOr404(c: Context, value: object | null, ctx: ReadContext, what: string): Response {
+function foundOr404(c: Context, value: object | null, ctx: ReadContext, what: string): Response {
   if (value === null) {
     cacheHeader(c, ctx);
     throw new NotFoundError(what);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type AccessEnv, authenticate, requireTeamManager } from '../auth/access.ts';
 import type { ReadContext } from '../data/store.ts';
 import { AuthError, NotFoundError } from '../errors.ts';
-import { type AppDeps, type AppEnv, cachedJson, foundOr404 } from './deps.ts';
+import { type AppDeps, type AppEnv, cachedJson, readOne } from './deps.ts';
 import { cleanText, nextCursor, parseId, parsePage, readJson } from './input.ts';
 
 const createSchema = z.strictObject({ name: cleanText(1, 100) });
@@ -30,9 +30,7 @@ export function teamRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
   app.get('/:id', (c): Response | Promise<Response> => {
     const id = parseId(c.req.param('id'));
     const ctx: ReadContext = {};
-    const known = store.getTeamNow?.(id, ctx);
-    if (known !== undefined) return foundOr404(c, known, ctx, `team ${id}`);
-    return store.getTeam(id, ctx).then((team) => foundOr404(c, team, ctx, `team ${id}`));
+    return readOne(c, `team ${id}`, store.getTeamNow?.(id, ctx), () => store.getTeam(id, ctx), ctx);
   });
 
   app.post('/', auth, async (c) => {

@@ -6,7 +6,7 @@ import { type AccessEnv, authenticate, requireSelf } from '../auth/access.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { ReadContext } from '../data/store.ts';
 import { NotFoundError } from '../errors.ts';
-import { type AppDeps, type AppEnv, cachedJson, foundOr404 } from './deps.ts';
+import { type AppDeps, type AppEnv, cachedJson, readOne } from './deps.ts';
 import { cleanText, nextCursor, parseId, parseLimit, parsePage, plainText, readJson } from './input.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -45,9 +45,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv & AccessEnv> {
   app.get('/:id', (c): Response | Promise<Response> => {
     const id = parseId(c.req.param('id'));
     const ctx: ReadContext = {};
-    const known = store.getUserNow?.(id, ctx);
-    if (known !== undefined) return foundOr404(c, known, ctx, `user ${id}`);
-    return store.getUser(id, ctx).then((user) => foundOr404(c, user, ctx, `user ${id}`));
+    return readOne(c, `user ${id}`, store.getUserNow?.(id, ctx), () => store.getUser(id, ctx), ctx);
   });
 
   app.post('/', auth, async (c) => {
