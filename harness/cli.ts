@@ -6,6 +6,20 @@ import { runCommand, RUN_USAGE } from './commands/run.ts';
 import { selftestCommand, SELFTEST_USAGE } from './commands/selftest.ts';
 import { LADDER_COMMANDS, LADDER_SUMMARIES } from './commands/ladder.ts';
 import { benchCommand, benchUsageFor, BENCH_SUMMARY, BENCH_USAGE } from './commands/bench.ts';
+import {
+  abCommand,
+  AB_SUMMARY,
+  AB_USAGE,
+  baselineCommand,
+  BASELINE_SUMMARY,
+  BASELINE_USAGE,
+  compareCommand,
+  COMPARE_SUMMARY,
+  COMPARE_USAGE,
+  noiseCommand,
+  NOISE_SUMMARY,
+  NOISE_USAGE,
+} from './commands/compare.ts';
 
 interface Command {
   usage: string;
@@ -19,6 +33,10 @@ const COMMANDS: Record<string, Command> = {
   selftest: { usage: SELFTEST_USAGE, run: selftestCommand },
   ...LADDER_COMMANDS,
   bench: { usage: BENCH_USAGE, usageFor: benchUsageFor, run: benchCommand },
+  ab: { usage: AB_USAGE, run: abCommand },
+  compare: { usage: COMPARE_USAGE, run: compareCommand },
+  baseline: { usage: BASELINE_USAGE, run: baselineCommand },
+  noise: { usage: NOISE_USAGE, run: noiseCommand },
 };
 
 const MAIN_USAGE = [
@@ -29,6 +47,10 @@ const MAIN_USAGE = [
   '  selftest  check the engines against an oracle server with known timing',
   ...LADDER_SUMMARIES.map(([n, d]) => `  ${n.padEnd(8)}  ${d}`),
   `  bench     ${BENCH_SUMMARY}`,
+  `  ab        ${AB_SUMMARY}`,
+  `  compare   ${COMPARE_SUMMARY}`,
+  `  baseline  ${BASELINE_SUMMARY}`,
+  `  noise     ${NOISE_SUMMARY}`,
   '',
   'loadlab <command> --help shows its options.',
 ].join('\n');

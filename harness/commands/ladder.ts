@@ -4,11 +4,17 @@ import type { ExitCode } from '../errors.ts';
 import type { CommandIO } from '../io.ts';
 import type { SeriesRow, SideRequests } from '../report/model.ts';
 import { renderSeriesCsv } from '../report/series.ts';
-import { finishRun, sumSideRequests } from '../run/finish.ts';
+import { finishRun, sumSideRequests, type FinishedRun, type FinishInputs } from '../run/finish.ts';
+import { UsageError } from '../errors.ts';
+import type { CalibrationReport } from '../report/model.ts';
+import { buildTrialReport } from '../report/trials.ts';
+import { wordLevel } from '../report/words.ts';
+import { measureCalibration } from '../run/calibration.ts';
+import { planJudgement } from './judge-change.ts';
 import { LADDER_OPTIONS, HIDDEN_OPTIONS, createLevelSettings, type LevelSettings } from '../run/ladder-config.ts';
 import { analysisInputs, buildLadderReport, ladderInputs, type LadderReportInputs } from '../report/ladder-report.ts';
 import { runLevel, type LevelDefinition } from '../ladder/run-level.ts';
-import type { LevelRun } from '../ladder/level.ts';
+import type { LevelRun, Turn } from '../ladder/level.ts';
 import { LEVEL0 } from '../ladder/level0.ts';
 import { LEVEL1 } from '../ladder/level1.ts';
 import { LEVEL2 } from '../ladder/level2.ts';
@@ -163,7 +169,11 @@ export const LADDER_COMMANDS: Record<string, LadderCommand> = {
       name,
       {
         usage: renderUsage(name, ladder.summary, LADDER_OPTIONS),
-        run: (argv: string[], io: CommandIO) => runLadder(name, ladder.levels, ladder.baselines ?? [], argv, io),
+        run: async (argv: string[], io: CommandIO) => {
+          const { settings, options } = parseLadderSettings(argv);
+          const judgement = planJudgement(options, settings.outDir);
+          return judgement.after(await runLadder(name, settings, io), io);
+        },
       },
     ]),
   ),
@@ -197,34 +207,72 @@ async function runAnalysisCommand(
   io: CommandIO,
 ): Promise<ExitCode> {
   const { settings, options } = parseLadderSettings(argv, analysis.options);
+  for (const flag of ['baseline', 'save-baseline', 'tolerance', 'fresh'])
+    if (options[flag] !== undefined) throw new UsageError(`--${flag}: not for ${name} (levels and run only)`);
+  if (settings.trials > 1) throw new UsageError(`--trials: not for ${name} (levels and run only)`);
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const outcome = await analysis.run(settings, options, io, series);
   const side = sumSideRequests([outcome.side]);
-  return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io, side);
+  return finishLadder(`bench-${name}`, startedAt, settings, outcome.phases, analysisInputs(outcome), series, io, side)
+    .exitCode;
 }
 
-async function runLadder(
+export interface LadderOptions {
+  /** ab: waits for this side's turn before each deployment, warm-up, trial and stop. */
+  turn?: Turn;
+  /** Measured once for both sides of an ab run; else measured here, before any deployment. */
+  calibration?: CalibrationReport;
+}
+
+/** Runs a ladder command's levels and writes its results folder (the part `ab` and `noise` share). */
+export async function runLadder(
   name: string,
-  all: LevelDefinition[],
-  baselines: string[],
-  argv: string[],
+  settings: Readonly<LevelSettings>,
   io: CommandIO,
-): Promise<ExitCode> {
-  const { settings } = parseLadderSettings(argv);
-  const levels = settings.target ? all.filter((def) => !baselines.includes(def.key)) : all;
+  o: LadderOptions = {},
+): Promise<FinishedRun> {
+  const ladder = LADDERS[name];
+  if (!ladder) throw new UsageError(`unknown level "${name}"`);
+  const baselines = ladder.baselines ?? [];
+  const levels = settings.target ? ladder.levels.filter((def) => !baselines.includes(def.key)) : ladder.levels;
+  const calibration = o.calibration ?? (await measureCalibration({ durationSec: settings.quick ? 1 : 2 }));
   const startedAt = new Date();
   const series: SeriesRow[] = [];
   const previous = new Map<string, LevelRun>();
   const queueByRow = new Map<number, QueueDepth>();
-  for (const def of levels) previous.set(def.key, await runLevel(def, settings, { io, series, previous, queueByRow }));
+  const context = { io, series, previous, queueByRow, ...(o.turn ? { turn: o.turn } : {}) };
+  for (const def of levels) previous.set(def.key, await runLevel(def, settings, context));
   const runs = [...previous.values()];
   const csv = queueByRow.size ? appendQueueColumns(renderSeriesCsv(series), queueByRow) : undefined;
   const phases = runs.flatMap((r) => r.measured.phases);
   const side = sumSideRequests(runs.map((r) => r.measured.side));
-  return finishLadder(`bench-${name}`, startedAt, settings, phases, ladderInputs(runs), series, io, side, csv, {
-    'sut.log': renderSutLog(runs),
-  });
+  const trials = runs.flatMap((r) =>
+    r.trials.map((t, i) =>
+      buildTrialReport({
+        trial: i + 1,
+        group: r.key,
+        core: t.measured.core,
+        endpoints: t.measured.open.endpoints,
+        extras: wordLevel(t.figures).extras,
+      }),
+    ),
+  );
+  return finishLadder(
+    `bench-${name}`,
+    startedAt,
+    settings,
+    phases,
+    ladderInputs(runs),
+    series,
+    io,
+    side,
+    csv,
+    {
+      'sut.log': renderSutLog(runs),
+    },
+    { trials, calibration },
+  );
 }
 
 /** Each level's SUT output under its own heading (written redacted, like every result file); empty with --target. */
@@ -247,7 +295,8 @@ function finishLadder(
   side: { verification?: SideRequests; probes?: SideRequests },
   seriesCsv?: string,
   files: Record<string, string> = {},
-): ExitCode {
+  extra: Pick<FinishInputs, 'trials' | 'calibration'> = {},
+): FinishedRun {
   const report = buildLadderReport({ ...inputs, settings });
   const finished = finishRun(
     {
@@ -259,6 +308,7 @@ function finishLadder(
       kpiRows: report.kpiRows,
       series,
       ...side,
+      ...extra,
       ...(seriesCsv ? { seriesCsv } : {}),
       outDir: settings.outDir,
       json: settings.json,
@@ -270,5 +320,5 @@ function finishLadder(
     },
     io,
   );
-  return finished.exitCode;
+  return finished;
 }

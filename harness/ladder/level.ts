@@ -12,6 +12,7 @@ import { availabilityOf } from '../run/aggregate.ts';
 import { createStandardMix } from '../scenario/standard-mix.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import type { LevelSettings } from '../run/ladder-config.ts';
+import { median } from '../stats/verdict.ts';
 
 /** What a level adds to the shared flow; every hook is optional. */
 export interface LevelHooks {
@@ -29,22 +30,43 @@ export interface LevelHooks {
   finish?(): Promise<unknown>;
 }
 
+/**
+ * Runs one step of a paired run (ab: A and B deployed side by side) when it is that side's turn, so the two sides'
+ * measured phases never overlap; a plain run's turn is immediate.
+ */
+export type Turn = <T>(step: string, fn: () => Promise<T>) => Promise<T>;
+
+export const NO_TURN: Turn = (_step, fn) => fn();
+
 export interface MeasureOptions extends LevelHooks {
   key: string;
   openSec?: number;
   series: SeriesRow[];
   io: CommandIO;
+  /** Trials of the measured phases after the one warm-up (default 1). */
+  trials?: number;
+  /** The first trial's number (--fresh runs one trial per deployment) and the run's trial count, for phase names. */
+  firstTrial?: number;
+  totalTrials?: number;
+  turn?: Turn;
 }
 
-export interface Measured {
+/** One trial: the throughput phase, what afterThroughput ran, and the open phase, as one run would have them. */
+export interface TrialMeasured {
+  trial: number;
   phases: PhaseResult[];
   closed: PhaseReport;
-  /** What afterThroughput ran, in order. */
   extra: PhaseReport[];
   open: PhaseReport;
   openRps: number;
   core: Record<CoreMetric, number>;
   during?: unknown;
+}
+
+/** A level's measurement: every phase, and the last trial's reports (core: each figure's median over the trials). */
+export interface Measured extends Omit<TrialMeasured, 'trial'> {
+  /** Each trial in order; one for a run without --trials. */
+  trials: TrialMeasured[];
   finished?: unknown;
   /** Verification calls and same-origin monitor probes: run.json counts them beside the phases. */
   side?: SessionSideRequests;
@@ -56,6 +78,8 @@ export interface LevelRun {
   deployment: string;
   measured: Measured;
   figures?: LevelFigures;
+  /** Each trial with its own figures (the level judged as if it had run that trial alone). */
+  trials: { measured: TrialMeasured; figures?: LevelFigures }[];
   /** What the SUT nodes loadlab started printed (the last 2,000 lines of each), for sut.log. */
   sutLog?: string[];
 }
@@ -64,17 +88,35 @@ export interface LevelRun {
 export function planClosedPhases(
   key: string,
   s: Pick<LevelSettings, 'warmupSec' | 'closedSec' | 'connections'>,
+  trial = '',
 ): Phase[] {
   return [
     { name: `${key} warm-up`, model: 'closed', connections: s.connections, durationSec: s.warmupSec, judged: false },
-    { name: `${key} throughput`, model: 'closed', connections: s.connections, durationSec: s.closedSec, judged: true },
+    {
+      name: `${key} throughput${trial}`,
+      model: 'closed',
+      connections: s.connections,
+      durationSec: s.closedSec,
+      judged: true,
+    },
   ];
 }
 
 /** The open phase's rate: the stated fraction of the capacity just measured, at least 1 req/s (pure). */
-export function planOpenPhase(key: string, throughputRps: number, loadFraction: number, durationSec: number): Phase {
+export function planOpenPhase(
+  key: string,
+  throughputRps: number,
+  loadFraction: number,
+  durationSec: number,
+  trial = '',
+): Phase {
   const targetRps = Math.max(1, Math.round(throughputRps * loadFraction));
-  return { name: `${key} latency`, model: 'open', targetRps, durationSec, judged: true };
+  return { name: `${key} latency${trial}`, model: 'open', targetRps, durationSec, judged: true };
+}
+
+/** A phase name's trial suffix: none for a run of one trial, " (trial 2/3)" otherwise (pure). */
+export function trialSuffix(trial: number, total: number): string {
+  return total > 1 ? ` (trial ${trial}/${total})` : '';
 }
 
 export async function measureLevel(dep: Deployment, s: LevelSettings, m: MeasureOptions): Promise<Measured> {
@@ -101,26 +143,30 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
   let finished: unknown;
   try {
     measured = await withSession(options, async (session) => {
-      const phases: PhaseResult[] = [];
-      for (const phase of planClosedPhases(m.key, s)) phases.push(await session.runPhase(phase));
-      const closed = phases[1]!.report;
-      const extra = (await m.afterThroughput?.(session)) ?? [];
-      phases.push(...extra);
-      const openPhase = planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec);
-      const [open, during] = await Promise.allSettled([session.runPhase(openPhase), m.duringOpen?.(openPhase)]);
-      if (open.status === 'rejected') throw open.reason;
-      if (during.status === 'rejected') throw during.reason;
-      phases.push(open.value);
-      const core = summarizeCore(closed, open.value.report);
-      const openRps = openPhase.targetRps!;
+      const count = m.trials ?? 1;
+      const first = m.firstTrial ?? 1;
+      const total = m.totalTrials ?? count;
+      const turn = m.turn ?? NO_TURN;
+      const [warmup] = planClosedPhases(m.key, s);
+      const phases: PhaseResult[] = [await turn('warm-up', () => session.runPhase(warmup!))];
+      const trials: TrialMeasured[] = [];
+      for (let trial = first; trial < first + count; trial++) {
+        // Every trial's open phase runs at the first trial's rate, so the trials' latencies are comparable.
+        const rate = trials[0]?.openRps;
+        const suffix = trialSuffix(trial, total);
+        trials.push(await turn(`trial ${trial}`, () => runTrial(session, s, m, trial, suffix, rate)));
+      }
+      phases.push(...trials.flatMap((t) => t.phases));
+      const last = trials[trials.length - 1]!;
       return {
         phases,
-        closed,
-        extra: extra.map((p) => p.report),
-        open: open.value.report,
-        openRps,
-        core,
-        during: during.value,
+        trials,
+        closed: last.closed,
+        extra: last.extra,
+        open: last.open,
+        openRps: last.openRps,
+        core: medianCore(trials.map((t) => t.core)),
+        during: last.during,
         side: session.sideRequests(),
       };
     });
@@ -128,6 +174,45 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
     finished = await m.finish?.();
   }
   return { ...measured, finished };
+}
+
+async function runTrial(
+  session: Session,
+  s: LevelSettings,
+  m: MeasureOptions,
+  trial: number,
+  suffix: string,
+  openRps?: number,
+): Promise<TrialMeasured> {
+  const throughput = planClosedPhases(m.key, s, suffix)[1]!;
+  const phases: PhaseResult[] = [await session.runPhase(throughput)];
+  const closed = phases[0]!.report;
+  const extra = (await m.afterThroughput?.(session)) ?? [];
+  phases.push(...extra);
+  const openPhase =
+    openRps !== undefined
+      ? { ...planOpenPhase(m.key, 1, 1, m.openSec ?? s.openSec, suffix), targetRps: openRps }
+      : planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec, suffix);
+  const [open, during] = await Promise.allSettled([session.runPhase(openPhase), m.duringOpen?.(openPhase)]);
+  if (open.status === 'rejected') throw open.reason;
+  if (during.status === 'rejected') throw during.reason;
+  phases.push(open.value);
+  return {
+    trial,
+    phases,
+    closed,
+    extra: extra.map((p) => p.report),
+    open: open.value.report,
+    openRps: openPhase.targetRps!,
+    core: summarizeCore(closed, open.value.report),
+    during: during.value,
+  };
+}
+
+/** Each core figure's median over the trials (the KPI table's cell when a run has several). */
+export function medianCore(cores: Record<CoreMetric, number>[]): Record<CoreMetric, number> {
+  const keys = Object.keys(cores[0]!) as CoreMetric[];
+  return Object.fromEntries(keys.map((k) => [k, median(cores.map((c) => c[k]))])) as Record<CoreMetric, number>;
 }
 
 /**

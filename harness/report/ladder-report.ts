@@ -49,6 +49,8 @@ export interface FinishedLevel {
   key: string;
   deployment: string;
   figures?: LevelFigures;
+  /** Each trial's own figures; with more than one, every trial's checks are listed, named by trial. */
+  trials?: { figures?: LevelFigures }[];
   measured: {
     phases: { report: PhaseReport }[];
     core: Record<CoreMetric, number>;
@@ -96,7 +98,7 @@ export function ladderInputs(runs: FinishedLevel[]): Omit<LadderReportInputs, 's
   const worded = runs.map((r) => ({ run: r, title: titleOf(r.key), words: wordLevel(r.figures) }));
   return {
     phases: runs.flatMap((r) => r.measured.phases.map((p) => p.report)),
-    checks: worded.flatMap((w) => w.words.checks),
+    checks: worded.flatMap((w) => trialChecks(w.run) ?? w.words.checks),
     columns: worded.map(({ run, title, words }) => ({
       key: run.key,
       title,
@@ -111,6 +113,15 @@ export function ladderInputs(runs: FinishedLevel[]): Omit<LadderReportInputs, 's
     }),
     notes: [LADDER_NOTE, ...worded.flatMap((w) => w.words.notes)],
   };
+}
+
+/** With several trials, each trial's checks, named "… (trial k/N)"; undefined for a run of one trial. */
+function trialChecks(run: FinishedLevel): CheckReport[] | undefined {
+  const trials = run.trials ?? [];
+  if (trials.length <= 1) return undefined;
+  return trials.flatMap((t, i) =>
+    wordLevel(t.figures).checks.map((c) => ({ ...c, name: `${c.name} (trial ${i + 1}/${trials.length})` })),
+  );
 }
 
 /** A cache, stress or knee run's own columns, checks, notes and method fragment, worded. */

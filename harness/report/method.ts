@@ -16,6 +16,9 @@ export interface MethodSettings {
   /** The generator threads asked for (--generator-threads or its default) and the open phases' arrivals. */
   generatorThreads?: number;
   arrivals?: Arrivals;
+  /** --trials: the measured phases repeated on one deployment (--fresh: a new deployment each); the table shows their medians. */
+  trials?: number;
+  fresh?: boolean;
 }
 
 export interface MethodInputs {
@@ -41,7 +44,13 @@ export function describeMethod(m: MethodInputs): string {
   const stability = s.quick
     ? '--quick: short phases for smoke runs, figures are indicative only'
     : 'default phase lengths: at the rates below an open phase collects tens of thousands of latency samples, so its p99 rests on hundreds of them';
-  const plan = m.ladder ? `each level: ${phases}; ${stability}` : `${s.warmupSec}s warm-up first; ${stability}`;
+  const trials =
+    (s.trials ?? 1) > 1
+      ? `; ${s.trials} trials of the measured phases ${s.fresh ? 'each on a fresh deployment' : "on one deployment after one warm-up (every open phase at the first trial's rate)"}, the table shows each figure's median over the trials (run.json keeps every trial)`
+      : '';
+  const plan = m.ladder
+    ? `each level: ${phases}${trials}; ${stability}`
+    : `${s.warmupSec}s warm-up first${trials}; ${stability}`;
   const monitor = describeMonitorCost(m.phases ?? []);
   const generator = describeGenerator(m);
   const machine = `${where}; Node ${e.node}, ${e.os}`;

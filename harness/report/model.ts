@@ -183,6 +183,42 @@ export interface Environment {
   gitCommit: string | null;
 }
 
+/** One KPI of one trial, as compare reads it: `better` says which way is an improvement (null: neither). */
+export interface TrialMetric {
+  name: string;
+  value: number | null;
+  unit: string;
+  better: 'higher' | 'lower' | null;
+}
+
+/** One trial of one level (or of `run`): its figures, each trial judged like a run of its own. */
+export interface TrialReport {
+  trial: number;
+  group: string;
+  metrics: TrialMetric[];
+}
+
+/** The machine a run measured on, as calibration reads it. */
+export interface MachineIdentity {
+  cpuModel: string;
+  cores: number;
+  memoryMb: number;
+  kernel: string;
+  os: string;
+  node: string;
+}
+
+/** The machine's reference figures, measured in the run's own session (harness/run/calibration.ts). */
+export interface CalibrationReport {
+  machine: MachineIdentity;
+  /** A bare node:http server's closed-model throughput under loadlab's closed engine. */
+  httpRps: number;
+  /** A fixed CPU workload's time (median of 5). */
+  cpuMs: number;
+  durationSec: number;
+  connections: number;
+}
+
 export interface RunJson {
   schemaVersion: 1;
   id: string;
@@ -197,6 +233,9 @@ export interface RunJson {
   /** The monitor's /ready and /metrics probes, when they went to the target itself. */
   probes?: SideRequests;
   phases: PhaseReport[];
+  /** Every trial's figures; a run of one trial has one entry per level. */
+  trials?: TrialReport[];
+  calibration?: CalibrationReport;
   checks: CheckReport[];
   kpi: { rows: KpiRow[] };
 }

@@ -1,5 +1,14 @@
 // Assembles run.json (schemaVersion 1) from phases, checks and config (pure).
-import type { CheckReport, Environment, KpiRow, PhaseReport, RunJson, SideRequests } from './model.ts';
+import type {
+  CalibrationReport,
+  CheckReport,
+  Environment,
+  KpiRow,
+  PhaseReport,
+  RunJson,
+  SideRequests,
+  TrialReport,
+} from './model.ts';
 
 export interface RunJsonInputs {
   id: string;
@@ -12,6 +21,8 @@ export interface RunJsonInputs {
   verification?: SideRequests;
   probes?: SideRequests;
   phases: PhaseReport[];
+  trials?: TrialReport[];
+  calibration?: CalibrationReport;
   checks: CheckReport[];
   kpiRows?: KpiRow[];
 }
@@ -29,6 +40,8 @@ export function buildRunJson(i: RunJsonInputs): RunJson {
     ...(i.verification ? { verification: i.verification } : {}),
     ...(i.probes ? { probes: i.probes } : {}),
     phases: i.phases,
+    ...(i.trials?.length ? { trials: i.trials } : {}),
+    ...(i.calibration ? { calibration: i.calibration } : {}),
     checks: i.checks,
     kpi: { rows: i.kpiRows ?? [] },
   };

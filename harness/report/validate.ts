@@ -1,13 +1,24 @@
-// Validates a run.json against report/run.schema.json with ajv; used by tests and by `loadlab` before writing.
+// Validates run.json and compare.json against their schemas (report/*.schema.json) with ajv; used by tests and by
+// `loadlab` before writing.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 
-const schema = JSON.parse(readFileSync(new URL('./run.schema.json', import.meta.url), 'utf8')) as object;
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-const validate = ajv.compile(schema);
+const load = (name: string) => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as object;
+const validateRun = ajv.compile(load('./run.schema.json'));
+const validateCompare = ajv.compile(load('./compare.schema.json'));
 
 /** Returns the schema violations of `run` (empty when it is valid). */
 export function validateRunJson(run: unknown): string[] {
-  if (validate(run)) return [];
+  return problems(validateRun, run);
+}
+
+/** Returns the schema violations of a compare.json (empty when it is valid). */
+export function validateCompareJson(compare: unknown): string[] {
+  return problems(validateCompare, compare);
+}
+
+function problems(validate: ReturnType<Ajv['compile']>, value: unknown): string[] {
+  if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
 }

@@ -6,6 +6,7 @@ import { createAdHocScenario, loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { createGeneratorSettings, GENERATOR_OPTIONS, type GeneratorSettings } from './generator-options.ts';
 import { parseTarget, type Target } from './targets.ts';
+import { TRIAL_OPTIONS } from './trial-options.ts';
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'target', type: 'string', valueName: 'URL', description: 'base URL of the server under test' },
@@ -76,6 +77,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'out', type: 'string', valueName: 'DIR', default: 'results', description: 'results root folder' },
   { name: 'json', type: 'boolean', description: 'print run.json alone on stdout' },
   { name: 'dry-run', type: 'boolean', description: 'print the plan and exit' },
+  ...TRIAL_OPTIONS.filter((o) => o.name !== 'fresh'),
 ];
 
 /** `run` always loads a --target: the generator's threads default to all cores but one (generator-options.ts). */
@@ -97,6 +99,8 @@ export interface RunConfig extends GeneratorSettings {
   outDir: string;
   json: boolean;
   dryRun: boolean;
+  /** The judged phases repeated this many times after the warm-up (--trials). */
+  trials: number;
 }
 
 export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
@@ -129,6 +133,7 @@ export function createRunConfig(o: ParsedOptions): Readonly<RunConfig> {
     outDir: o.out as string,
     json: o.json === true,
     dryRun: o['dry-run'] === true,
+    trials: (o.trials as number | undefined) ?? 1,
   });
 }
 

@@ -5,7 +5,15 @@ import type { CommandIO } from '../io.ts';
 import { EXIT, InternalError, type ExitCode } from '../errors.ts';
 import type { PhaseResult } from '../engine/phase-result.ts';
 import { collectEnvironment, createRunId } from '../report/environment.ts';
-import type { CheckReport, KpiRow, RunJson, SeriesRow, SideRequests } from '../report/model.ts';
+import type {
+  CalibrationReport,
+  CheckReport,
+  KpiRow,
+  RunJson,
+  SeriesRow,
+  SideRequests,
+  TrialReport,
+} from '../report/model.ts';
 import { buildRunJson } from '../report/run-json.ts';
 import { withOverload } from '../report/overload.ts';
 import { renderSeriesCsv } from '../report/series.ts';
@@ -23,6 +31,9 @@ export interface FinishInputs {
   /** The command's own checks; a wrong answer in any phase adds a failed "right answers" check (judgeAnswers). */
   checks: CheckReport[];
   kpiRows: KpiRow[];
+  /** Every trial's figures (what compare reads). */
+  trials?: TrialReport[];
+  calibration?: CalibrationReport;
   /** Requests besides the phases' that went to the target (the session's sideRequests()). */
   verification?: SideRequests;
   probes?: SideRequests;
@@ -81,6 +92,8 @@ export function finishRun(i: FinishInputs, io: CommandIO, finishedAt = new Date(
       ...(i.verification ? { verification: i.verification } : {}),
       ...(i.probes ? { probes: i.probes } : {}),
       phases,
+      ...(i.trials ? { trials: i.trials } : {}),
+      ...(i.calibration ? { calibration: i.calibration } : {}),
       checks: [...i.checks, ...judgeAnswers(phases)],
       kpiRows: i.kpiRows,
     }),

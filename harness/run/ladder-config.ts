@@ -8,6 +8,7 @@ import type { KpiTargets } from '../report/kpi-table.ts';
 import type { MethodSettings } from '../report/method.ts';
 import { parseKpiTargets } from './targets.ts';
 import { createGeneratorSettings, GENERATOR_OPTIONS, type GeneratorSettings } from './generator-options.ts';
+import { TRIAL_OPTIONS } from './trial-options.ts';
 
 /** Phase lengths: the default is long enough for stable percentiles on this class of machine; --quick is for CI and smoke runs. */
 export const DURATIONS = {
@@ -102,6 +103,7 @@ export const LADDER_OPTIONS: OptionSpec[] = [
   },
   { name: 'timeout', type: 'duration', valueName: 'TIME', default: '10s', description: 'per-request timeout' },
   ...GENERATOR_OPTIONS,
+  ...TRIAL_OPTIONS,
   { name: 'seed', type: 'integer', valueName: 'N', default: 1, description: 'seed for ids and journey choice' },
   { name: 'out', type: 'string', valueName: 'DIR', default: 'results', description: 'results root folder' },
   { name: 'json', type: 'boolean', description: 'print run.json alone on stdout' },
@@ -136,6 +138,8 @@ export interface LevelSettings extends Omit<MethodSettings, keyof GeneratorSetti
   outDir: string;
   json: boolean;
   chaos?: Chaos;
+  trials: number;
+  fresh: boolean;
 }
 
 export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = process.env): Readonly<LevelSettings> {
@@ -184,6 +188,8 @@ export function createLevelSettings(o: ParsedOptions, env: NodeJS.ProcessEnv = p
     outDir: o.out as string,
     json: o.json === true,
     ...(chaos ? { chaos: chaos } : {}),
+    trials: (o.trials as number | undefined) ?? 1,
+    fresh: o.fresh === true,
   });
 }
 

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../services/errors.ts';
 import { pingRedis, startEmbeddedRedis, startRedis } from '../../services/redis.ts';
+import { processGone } from '../support/process.ts';
 
 const hasRedisServer = (() => {
   try {
@@ -21,20 +22,6 @@ const hasRedisServer = (() => {
 })();
 // Off CI a machine without redis-server skips these (global-redis prints why); on CI it must have one.
 const needsBinary = !hasRedisServer && process.env.CI !== 'true';
-
-/** True when no live process has this pid (a zombie awaiting its reaper counts as gone). */
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
