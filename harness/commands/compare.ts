@@ -137,7 +137,7 @@ export async function noiseCommand(argv: string[], io: CommandIO): Promise<ExitC
   const judgement = planJudgement(o, outDir);
   const finished =
     kind === 'run' ? await executeRun(createRunConfig(o), io) : await runLadder(kind, createLevelSettings(o), io);
-  const noise = buildNoise(finished.run);
+  const noise = buildNoise(finished.run, parseTolerances((o.tolerance as string[] | undefined) ?? []));
   const markdown = renderNoiseMarkdown(noise);
   writeResultFiles(finished.dir, { 'noise.json': `${JSON.stringify(noise, null, 2)}\n`, 'noise.md': markdown });
   io.stderr.write(`\n${markdown}\nnoise: ${join(finished.dir, 'noise.json')}\n`);

@@ -39,7 +39,9 @@ export function planJudgement(options: ParsedOptions, outDir: string): Judgement
         io.stderr.write(`\n${renderCompareMarkdown(compare)}\ncompare: ${join(finished.dir, 'compare.json')}\n`);
         if (!compare.passed) code = EXIT.failed;
       }
-      if (saveAs !== undefined) {
+      if (saveAs !== undefined && finished.exitCode !== EXIT.passed) {
+        io.stderr.write(`baseline not saved: the run failed its checks (a baseline must be a run that passed)\n`);
+      } else if (saveAs !== undefined) {
         const dir = saveBaseline(finished.dir, saveAs, outDir);
         io.stderr.write(`baseline saved: ${dir} (commit it; later runs compare with --baseline ${saveAs})\n`);
       }

@@ -63,6 +63,8 @@ export interface CompareJson {
   /** The rule the verdicts follow, in one paragraph. */
   method: string;
   verdicts: MetricVerdict[];
+  /** What may make the verdicts the machine's or the generator's: saturated trials, coarse p99s, a busy machine. */
+  warnings: string[];
   passed: boolean;
 }
 

@@ -39,6 +39,7 @@ export function renderCompareMarkdown(c: CompareJson): string {
       '',
       `❔ ${unknown.length} judged KPI${unknown.length === 1 ? '' : 's'} could not be decided: ${unknown.map((v) => `${v.metric} (${v.reason.replace(/^collect more trials: /, '')})`).join('; ')}. Collect more trials (--trials), or accept a larger --tolerance.`,
     );
+  if (c.warnings.length) lines.push('', ...c.warnings.map((w) => `⚠️ ${w}.`));
   lines.push('', `Method: ${c.method}`, '');
   return lines.join('\n');
 }
@@ -68,9 +69,9 @@ export function renderNoiseMarkdown(n: NoiseJson): string {
   return [
     `# loadlab noise of ${n.runId}: ${n.trials} trials`,
     '',
-    "Run-to-run spread of each KPI on this machine, the tolerance compare uses by default (one standard deviation, at least 2%), the smallest change 3, 5 and 10 trials a side would detect (80% power, at a judged KPI's share of the 5% false-alarm rate), and the trials a side that detect a change of the tolerance.",
+    "Run-to-run spread of each KPI on this machine, its tolerance (--tolerance, else what compare uses by default: one standard deviation, at least 2%), the smallest change 3, 5 and 10 trials a side would detect (80% power, at a judged KPI's share of the 5% false-alarm rate), and the trials a side that detect a change of that tolerance.",
     '',
-    '| KPI | spread (1 sd) | default tolerance | detectable, 3 trials | 5 trials | 10 trials | trials for the tolerance |',
+    '| KPI | spread (1 sd) | tolerance | detectable, 3 trials | 5 trials | 10 trials | trials for the tolerance |',
     '|---|---|---|---|---|---|---|',
     ...n.metrics.map((m) => {
       const u = m.scale === 'log' ? '%' : ' pts';

@@ -26,6 +26,7 @@ const DEFAULT_DURATION_SEC = 2;
 const DEFAULT_CONNECTIONS = 8;
 const TIMEOUT_MS = 10_000;
 const WARMUP_SEC = 0.3;
+const BURSTS = 3;
 const BYTES_PER_MB = 1_048_576;
 
 /** Iterations of the CPU workload: about 30 ms on a 2020s server core. */
@@ -69,7 +70,7 @@ export function sameMachine(a: MachineIdentity, b: MachineIdentity): boolean {
   return a.cpuModel === b.cpuModel && a.cores === b.cores && a.memoryMb === b.memoryMb && a.kernel === b.kernel;
 }
 
-/** Closed-model req/s of the bare node:http JSON server (completed requests over the measured elapsed time). */
+/** Closed-model req/s of the bare node:http JSON server: the best of three bursts (completed over elapsed time). */
 async function measureHttpRps(durationSec: number, connections: number): Promise<number> {
   const server = await startBareJsonServer();
   try {
@@ -83,18 +84,28 @@ async function measureHttpRps(durationSec: number, connections: number): Promise
       });
     // A short unmeasured run first: the server's and the engine's first requests run cold (JIT, sockets).
     await load('calibration warm-up', WARMUP_SEC, new Recorder());
-    const recorder = new Recorder();
-    const run = await load('calibration', durationSec, recorder);
-    const { completed, failed } = recorder.counts;
-    if (completed === 0 || failed > 0)
-      throw new EnvironmentError(
-        `calibration: the bare node:http server at ${server.url} answered ${completed} requests and failed ${failed}` +
-          ` (${JSON.stringify({ ...recorder.counts.byStatus, ...recorder.counts.byError })})`,
-      );
-    return Math.round(completed / run.elapsedSec);
+    // The best of three bursts: what other processes take from the cores lowers a burst, never raises one.
+    let best = 0;
+    for (let burst = 1; burst <= BURSTS; burst++) best = Math.max(best, await measureBurst(load, durationSec / BURSTS));
+    return best;
   } finally {
     await server.stop();
   }
+}
+
+async function measureBurst(
+  load: (name: string, seconds: number, recorder: Recorder) => ReturnType<typeof closedEngine.run>,
+  seconds: number,
+): Promise<number> {
+  const recorder = new Recorder();
+  const run = await load('calibration', seconds, recorder);
+  const { completed, failed } = recorder.counts;
+  if (completed === 0 || failed > 0)
+    throw new EnvironmentError(
+      `calibration: the bare node:http server answered ${completed} requests and failed ${failed}` +
+        ` (${JSON.stringify({ ...recorder.counts.byStatus, ...recorder.counts.byError })})`,
+    );
+  return Math.round(completed / run.elapsedSec);
 }
 
 /** Median milliseconds of CPU_REPETITIONS runs of the workload, to 3 decimals. */

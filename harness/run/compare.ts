@@ -141,11 +141,44 @@ export function buildCompare(a: LoadedRun, b: LoadedRun, o: CompareOptions = {})
     method:
       VERDICT_RULE + (normalized ? ` Cross-machine: B's figures normalized by the calibration ratio ${ratio}.` : ''),
     verdicts,
+    warnings: compareWarnings(a.run, b.run, ratio, crossMachine),
     passed: !verdicts.some((v) => v.judged && v.verdict === 'worse'),
   };
   const problems = validateCompareJson(compare);
   if (problems.length) throw new Error(`compare.json does not match its schema: ${problems.join('; ')}`);
   return compare;
+}
+
+/** Lowest requests a trial's latency phase may have before its p99 is called coarse (p99 then rests on < 10). */
+const FEW_FOR_P99 = 1_000;
+/** A same-machine calibration ratio outside this band: the machine was busier during one of the runs. */
+const BUSY_RATIO = [0.8, 1.25] as const;
+
+/** What may make the verdicts the machine's or the generator's rather than the change's: said beside them. */
+function compareWarnings(a: RunJson, b: RunJson, ratio: number | null, crossMachine: boolean): string[] {
+  const warnings: string[] = [];
+  for (const [label, run] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
+    const judged = run.phases.filter((p) => p.judged);
+    const saturated = judged.filter((p) => p.generatorSaturated);
+    if (saturated.length)
+      warnings.push(
+        `${label}: the load generator was saturated in ${saturated.length} of ${judged.length} judged phases (${saturated[0]!.saturationReason ?? 'see run.json'}): latency verdicts may measure the generator as much as the target`,
+      );
+    const open = judged.filter((p) => p.model === 'open');
+    const fewest = Math.min(...open.map((p) => p.requests.completed));
+    if (open.length && fewest < FEW_FOR_P99)
+      warnings.push(
+        `${label}: a latency phase answered only ${fewest} requests, so its p99 rests on its ${Math.max(1, Math.floor(fewest / 100))} slowest: p99 verdicts are coarse (longer phases narrow them)`,
+      );
+  }
+  if (!crossMachine && ratio !== null && (ratio < BUSY_RATIO[0] || ratio > BUSY_RATIO[1]))
+    warnings.push(
+      `the same machine's reference throughput differed by ${ratio}× between the runs: it was busier during one of them, which moves every figure`,
+    );
+  return warnings;
 }
 
 function side(r: LoadedRun, trials: RunJson['trials'] & object): CompareJson['a'] {
@@ -223,8 +256,11 @@ function noiseFor(noise: NoiseJson | undefined, key: string, kind: string): Nois
   return BUILT_IN_NOISE[kind]!;
 }
 
-/** The noise floor of a run with several trials: each KPI's spread, default tolerance and detectable changes. */
-export function buildNoise(run: RunJson): NoiseJson {
+/**
+ * The noise floor of a run with several trials: each KPI's spread, its tolerance (--tolerance, else the default
+ * from the spread), the changes 3, 5 and 10 trials detect, and the trials a side that tolerance needs.
+ */
+export function buildNoise(run: RunJson, tolerances: Record<string, number> = {}): NoiseJson {
   const trials = run.trials ?? [];
   const count = trialCount(trials);
   if (count < 3) throw new UsageError(`loadlab noise needs at least 3 trials (this run has ${count})`);
@@ -243,7 +279,7 @@ export function buildNoise(run: RunJson): NoiseJson {
     const floor = measureNoise(scale, e.values);
     // α of this KPI at the first step of the judged family (one level): weight / total of 5%.
     const alpha = (FAMILY_ALPHA * (JUDGED_WEIGHTS[e.name] ?? 1)) / weights;
-    const tolerance = defaultTolerance(scale, floor);
+    const tolerance = tolerances[key] ?? tolerances[e.name] ?? defaultTolerance(scale, floor);
     return {
       metric: key,
       unit: e.unit,
@@ -282,6 +318,8 @@ export function saveBaseline(runDir: string, name: string, outDir: string, saved
   const loaded = loadRunOrBaseline(runDir, outDir);
   if (!loaded.run.trials?.length)
     throw new UsageError(`${runDir}: its run.json has no trials, so nothing could be compared with it`);
+  if (!loaded.run.passed)
+    throw new UsageError(`${runDir}: the run failed its checks (passed: false); a baseline must be a run that passed`);
   const dir = join(outDir, 'baselines', name);
   const copies: Record<string, string> = {};
   for (const file of ['run.json', 'kpi.md', 'summary.txt', 'noise.json']) {

@@ -15,13 +15,13 @@ export const TRIAL_OPTIONS: OptionSpec[] = [
     name: 'save-baseline',
     type: 'string',
     valueName: 'NAME',
-    description: 'save this run as results/baselines/NAME (commit it)',
+    description: 'save this run (if it passed) as <out>/baselines/NAME (commit it)',
   },
   {
     name: 'baseline',
     type: 'string',
     valueName: 'NAME',
-    description: 'then compare with results/baselines/NAME (or a run folder): exit 1 when a judged KPI is worse',
+    description: 'then compare with <out>/baselines/NAME (or a run folder): exit 1 when a judged KPI is worse',
   },
   {
     name: 'tolerance',

@@ -129,6 +129,27 @@ describe('buildCompare', () => {
     expect(c.calibration).toMatchObject({ crossMachine: false, ratio: 1.25, normalized: false });
   });
 
+  it('warns when the generator was saturated, a p99 rests on few requests, or the machine was busier in one run', () => {
+    const a = run('a', steady(), calibration(20_000));
+    const open = {
+      name: 'level0 latency',
+      model: 'open',
+      judged: true,
+      generatorSaturated: true,
+      saturationReason: 'send-lag p99 3 ms > 1 ms',
+      requests: { sent: 400, completed: 400, failed: 0, inFlight: 0, byStatus: {}, byError: {} },
+    };
+    a.run.phases = [open as unknown as RunJson['phases'][number]];
+    const c = buildCompare(a, run('b', steady(), calibration(10_000)));
+    expect(c.warnings).toEqual([
+      'A: the load generator was saturated in 1 of 1 judged phases (send-lag p99 3 ms > 1 ms): latency verdicts may measure the generator as much as the target',
+      'A: a latency phase answered only 400 requests, so its p99 rests on its 4 slowest: p99 verdicts are coarse (longer phases narrow them)',
+      "the same machine's reference throughput differed by 0.5× between the runs: it was busier during one of them, which moves every figure",
+    ]);
+    expect(validateCompareJson(c)).toEqual([]);
+    expect(renderCompareMarkdown(c)).toContain('⚠️ A: the load generator was saturated');
+  });
+
   it('a run without trials is a usage error naming it', () => {
     expect(() => buildCompare(run('a', []), run('b', steady()))).toThrow(/\/tmp\/a: its run.json has no trials/);
   });
@@ -160,6 +181,12 @@ describe('baselines, noise and tolerances on disk', () => {
     expect(loadRunOrBaseline(runDir, dir).source).toBe(runDir);
     expect(() => loadRunOrBaseline('missing', dir)).toThrow(/neither a run folder with run.json nor a baseline/);
     expect(() => saveBaseline(runDir, '../escape', dir)).toThrow(/--name: expected letters/);
+    const failed = run('r-failed', steady());
+    failed.run.passed = false;
+    expect(() => saveBaseline(writeRunDir('r-failed', failed), 'bad', dir)).toThrow(
+      /the run failed its checks \(passed: false\); a baseline must be a run that passed/,
+    );
+    expect(existsSync(join(dir, 'baselines', 'bad'))).toBe(false);
   });
 
   it('builds a noise floor from trials, and compare takes it from the baseline', () => {
@@ -171,6 +198,10 @@ describe('baselines, noise and tolerances on disk', () => {
     expect(throughput).toMatchObject({ scale: 'log', df: 4 });
     expect(throughput.detectable['3']).toBeGreaterThan(throughput.detectable['10']);
     expect(renderNoiseMarkdown(noise)).toContain('| level0 throughput |');
+    // --tolerance: the trials a side that a tighter tolerance needs.
+    const tight = buildNoise(loaded.run, { throughput: 1 }).metrics.find((m) => m.metric === 'level0 throughput')!;
+    expect(tight.tolerancePct).toBe(1);
+    expect(tight.trialsForTolerance).toBeGreaterThan(throughput.trialsForTolerance!);
     const runDir = writeRunDir('r2', loaded);
     writeFileSync(join(runDir, 'noise.json'), JSON.stringify(noise));
     const baseline = loadRunOrBaseline(saveBaseline(runDir, 'with-noise', dir), dir);
