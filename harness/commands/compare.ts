@@ -184,7 +184,7 @@ export async function abCommand(argv: string[], io: CommandIO): Promise<ExitCode
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
   const loaded = (f: FinishedRun): LoadedRun => ({ run: f.run, dir: f.dir, source: f.dir });
-  const compare = { ...judge(loaded(a.value), loaded(b.value), o, outDir), id };
+  const compare = { ...judge(loaded(a.value), loaded(b.value), o, outDir, true), id };
   writeCompare(root, compare);
   return report(compare, root, o.json === true, io);
 }
@@ -214,13 +214,13 @@ function checkKind(kind: string): void {
     );
 }
 
-function judge(a: LoadedRun, b: LoadedRun, o: ParsedOptions, outDir: string): CompareJson {
+function judge(a: LoadedRun, b: LoadedRun, o: ParsedOptions, outDir: string, interleaved = false): CompareJson {
   const tolerances = parseTolerances((o.tolerance as string[] | undefined) ?? []);
   const noiseRef = o.noise as string | undefined;
   const noise = noiseRef !== undefined ? loadRunOrBaseline(noiseRef, outDir).noise : undefined;
   if (noiseRef !== undefined && !noise)
     throw new UsageError(`--noise: ${noiseRef} has no noise.json (made by loadlab noise)`);
-  return buildCompare(a, b, { tolerances, ...(noise ? { noise } : {}) });
+  return buildCompare(a, b, { tolerances, interleaved, ...(noise ? { noise } : {}) });
 }
 
 function report(compare: CompareJson, dir: string, json: boolean, io: CommandIO): ExitCode {

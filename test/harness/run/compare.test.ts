@@ -8,6 +8,7 @@ import {
   loadRunOrBaseline,
   parseTolerances,
   saveBaseline,
+  SEPARATE_RUNS,
   type LoadedRun,
 } from '../../../harness/run/compare.ts';
 import type { CalibrationReport, RunJson, TrialReport } from '../../../harness/report/model.ts';
@@ -145,7 +146,10 @@ describe('buildCompare', () => {
       'A: the load generator was saturated in 1 of 1 judged phases (send-lag p99 3 ms > 1 ms): latency verdicts may measure the generator as much as the target',
       'A: a latency phase answered only 400 requests, so its p99 rests on its 4 slowest: p99 verdicts are coarse (longer phases narrow them)',
       "the same machine's reference throughput differed by 0.5× between the runs: it was busier during one of them, which moves every figure",
+      SEPARATE_RUNS,
     ]);
+    // ab's interleaved trials share the machine's drift: no such warning.
+    expect(buildCompare(run('a', steady()), run('b', steady()), { interleaved: true }).warnings).toEqual([]);
     expect(validateCompareJson(c)).toEqual([]);
     expect(renderCompareMarkdown(c)).toContain('⚠️ A: the load generator was saturated');
   });
