@@ -6,6 +6,7 @@ import type { CommandIO } from '../io.ts';
 import { parseOptions, renderUsage, type OptionSpec, type ParsedOptions } from '../run/args.ts';
 import { createRunConfig, RUN_OPTIONS } from '../run/config.ts';
 import { HIDDEN_OPTIONS, LADDER_OPTIONS, createLevelSettings } from '../run/ladder-config.ts';
+import { TOLERANCE_OPTION } from '../run/trial-options.ts';
 import { createRunId } from '../report/environment.ts';
 import { writeResultFiles } from '../report/write.ts';
 import { renderCompareMarkdown, renderNoiseMarkdown } from '../report/compare-table.ts';
@@ -41,13 +42,16 @@ const NOISE_OPTION: OptionSpec = {
   valueName: 'REF',
   description: "a run folder or baseline with noise.json: its spread instead of A's own or the built-in one",
 };
-const TOLERANCE_OPTION: OptionSpec = {
-  name: 'tolerance',
-  type: 'string',
-  valueName: 'KPI=PCT',
-  repeatable: true,
-  description: 'smallest change worth a verdict, e.g. p99=15% (default: from the noise floor)',
-};
+const COMPARE_OPTIONS: OptionSpec[] = [
+  TOLERANCE_OPTION,
+  NOISE_OPTION,
+  OUT_OPTION,
+  { name: 'json', type: 'boolean', description: 'print compare.json' },
+];
+const BASELINE_OPTIONS: OptionSpec[] = [
+  { name: 'name', type: 'string', valueName: 'NAME', description: 'the baseline name (letters, digits, . _ -)' },
+  OUT_OPTION,
+];
 
 const AB_OPTIONS: OptionSpec[] = [
   { name: 'b-sut-env', type: 'string', valueName: 'K=V', repeatable: true, description: "B's extra SUT environment" },
@@ -75,13 +79,10 @@ export const AB_USAGE = [
 export const COMPARE_USAGE = renderUsage(
   'compare <A: baseline name or run folder> <B: run folder>',
   `${COMPARE_SUMMARY}; exit 0 when no judged KPI is worse, 1 when one is`,
-  [TOLERANCE_OPTION, NOISE_OPTION, OUT_OPTION, { name: 'json', type: 'boolean', description: 'print compare.json' }],
+  COMPARE_OPTIONS,
 );
 
-export const BASELINE_USAGE = renderUsage('baseline save <run-folder> --name NAME', BASELINE_SUMMARY, [
-  { name: 'name', type: 'string', valueName: 'NAME', description: 'the baseline name (letters, digits, . _ -)' },
-  OUT_OPTION,
-]);
+export const BASELINE_USAGE = renderUsage('baseline save <run-folder> --name NAME', BASELINE_SUMMARY, BASELINE_OPTIONS);
 
 export const NOISE_USAGE = [
   renderUsage('noise <level0|level2|level3|run> --trials N', NOISE_SUMMARY, []),
@@ -100,12 +101,7 @@ function positionals(argv: string[], count: number, usage: string): { args: stri
 
 export async function compareCommand(argv: string[], io: CommandIO): Promise<ExitCode> {
   const { args, rest } = positionals(argv, 2, 'two runs: loadlab compare <A> <B>');
-  const o = parseOptions(rest, [
-    TOLERANCE_OPTION,
-    NOISE_OPTION,
-    OUT_OPTION,
-    { name: 'json', type: 'boolean', description: '' },
-  ]);
+  const o = parseOptions(rest, COMPARE_OPTIONS);
   const outDir = o.out as string;
   const a = loadRunOrBaseline(args[0]!, outDir);
   const b = loadRunOrBaseline(args[1]!, outDir);
@@ -118,7 +114,7 @@ export async function compareCommand(argv: string[], io: CommandIO): Promise<Exi
 export async function baselineCommand(argv: string[], io: CommandIO): Promise<ExitCode> {
   const { args, rest } = positionals(argv, 2, 'loadlab baseline save <run-folder> --name NAME');
   if (args[0] !== 'save') throw new UsageError(`unknown baseline action "${args[0]}" (expected: save)`);
-  const o = parseOptions(rest, [{ name: 'name', type: 'string', description: '' }, OUT_OPTION]);
+  const o = parseOptions(rest, BASELINE_OPTIONS);
   if (o.name === undefined) throw new UsageError('--name: required (the baseline name)');
   const dir = saveBaseline(args[1]!, o.name as string, o.out as string);
   io.stderr.write(`baseline saved: ${dir} (commit it; levels compare with --baseline ${o.name as string})\n`);

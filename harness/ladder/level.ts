@@ -152,9 +152,9 @@ export async function measureLevel(dep: Deployment, s: LevelSettings, m: Measure
       const trials: TrialMeasured[] = [];
       for (let trial = first; trial < first + count; trial++) {
         // Every trial's open phase runs at the first trial's rate, so the trials' latencies are comparable.
-        const rate = trials[0]?.openRps;
+        const firstThroughput = trials[0]?.closed.throughputRps;
         const suffix = trialSuffix(trial, total);
-        trials.push(await turn(`trial ${trial}`, () => runTrial(session, s, m, trial, suffix, rate)));
+        trials.push(await turn(`trial ${trial}`, () => runTrial(session, s, m, trial, suffix, firstThroughput)));
       }
       phases.push(...trials.flatMap((t) => t.phases));
       const last = trials[trials.length - 1]!;
@@ -182,17 +182,15 @@ async function runTrial(
   m: MeasureOptions,
   trial: number,
   suffix: string,
-  openRps?: number,
+  firstThroughputRps?: number,
 ): Promise<TrialMeasured> {
   const throughput = planClosedPhases(m.key, s, suffix)[1]!;
   const phases: PhaseResult[] = [await session.runPhase(throughput)];
   const closed = phases[0]!.report;
   const extra = (await m.afterThroughput?.(session)) ?? [];
   phases.push(...extra);
-  const openPhase =
-    openRps !== undefined
-      ? { ...planOpenPhase(m.key, 1, 1, m.openSec ?? s.openSec, suffix), targetRps: openRps }
-      : planOpenPhase(m.key, closed.throughputRps, s.loadFraction, m.openSec ?? s.openSec, suffix);
+  const capacity = firstThroughputRps ?? closed.throughputRps;
+  const openPhase = planOpenPhase(m.key, capacity, s.loadFraction, m.openSec ?? s.openSec, suffix);
   const [open, during] = await Promise.allSettled([session.runPhase(openPhase), m.duringOpen?.(openPhase)]);
   if (open.status === 'rejected') throw open.reason;
   if (during.status === 'rejected') throw during.reason;

@@ -86,7 +86,7 @@ function runDeployment(
     });
     const judged: LevelRun['trials'] = [];
     for (const trial of measured.trials) {
-      const view: Measured = { ...measured, ...trial, phases: trial.phases, trials: [trial] };
+      const view: Measured = { ...measured, ...trial, trials: [trial] };
       const figures = def.judge ? await def.judge(view, dep, s, ctx) : undefined;
       judged.push({ measured: trial, ...(figures ? { figures } : {}) });
     }

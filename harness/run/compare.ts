@@ -107,19 +107,15 @@ export function buildCompare(a: LoadedRun, b: LoadedRun, o: CompareOptions = {})
   const normalized = crossMachine && ratio !== null;
   const noise = o.noise ?? a.noise ?? b.noise;
   const samples = collectSamples(trialsA, trialsB).map(({ key, name, meta, a: va, b: vb }) => {
-    const scale: Scale = meta.unit === '%' ? 'linear' : 'log';
-    const kpi = kpiKind(name);
-    const floor = noiseFor(noise, key, kpi);
     const tolerance = o.tolerances?.[key] ?? o.tolerances?.[name];
-    const adjust = normalized ? normalizer(meta, ratio) : (v: number) => v;
     const sample: MetricSamples = {
       metric: key,
       unit: meta.unit,
       direction: meta.better === 'higher' ? 'higher-better' : 'lower-better',
-      scale,
+      scale: scaleOf(meta.unit),
       a: va,
-      b: vb.map(adjust),
-      noise: floor,
+      b: normalized ? vb.map(normalizer(meta.unit, ratio)) : vb,
+      noise: noiseFor(noise, key, name),
       judged: JUDGED_WEIGHTS[name] !== undefined,
       weight: JUDGED_WEIGHTS[name] ?? 1,
       ...(tolerance !== undefined ? { tolerance } : {}),
@@ -128,11 +124,12 @@ export function buildCompare(a: LoadedRun, b: LoadedRun, o: CompareOptions = {})
   });
   const verdicts = judgeMetrics(samples);
   verdicts.sort((x, y) => Number(y.judged) - Number(x.judged));
+  const createdAt = o.createdAt ?? new Date();
   const compare: CompareJson = {
     schemaVersion: 1,
     kind: 'compare',
-    id: createRunId('compare', o.createdAt ?? new Date()),
-    createdAt: (o.createdAt ?? new Date()).toISOString(),
+    id: createRunId('compare', createdAt),
+    createdAt: createdAt.toISOString(),
     a: side(a, trialsA),
     b: side(b, trialsB),
     trials: { a: trialCount(trialsA), b: trialCount(trialsB) },
@@ -215,11 +212,15 @@ function isCrossMachine(a: RunJson, b: RunJson): boolean {
 }
 
 /** Throughput scales with the machine's speed, latency inversely: B's figures as if B ran on A's machine. */
-function normalizer(meta: Pick<TrialMetric, 'unit'>, ratio: number | null): (v: number) => number {
-  if (ratio === null) return (v) => v;
-  if (meta.unit === 'req/s' || meta.unit === 'jobs/s') return (v) => v / ratio;
-  if (meta.unit === 'ms' || meta.unit === 's') return (v) => v * ratio;
+function normalizer(unit: string, ratio: number): (v: number) => number {
+  if (unit === 'req/s' || unit === 'jobs/s') return (v) => v / ratio;
+  if (unit === 'ms' || unit === 's') return (v) => v * ratio;
   return (v) => v;
+}
+
+/** A rate already in % compares in points; everything else (throughput, latency) as a ratio. */
+function scaleOf(unit: string): Scale {
+  return unit === '%' ? 'linear' : 'log';
 }
 
 interface Collected {
@@ -230,22 +231,26 @@ interface Collected {
   b: number[];
 }
 
+type Trials = NonNullable<RunJson['trials']>;
+
+/** Each KPI with a direction and a value, as "<group> <name>" → its trials' values in order. */
+function metricsByKey(trials: Trials): Map<string, { name: string; meta: Collected['meta']; values: number[] }> {
+  const map = new Map<string, { name: string; meta: Collected['meta']; values: number[] }>();
+  for (const t of trials)
+    for (const m of t.metrics) {
+      if (m.value === null || m.better === null || !Number.isFinite(m.value)) continue;
+      const key = `${t.group} ${m.name}`;
+      const entry = map.get(key) ?? { name: m.name, meta: { unit: m.unit, better: m.better }, values: [] };
+      entry.values.push(m.value);
+      map.set(key, entry);
+    }
+  return map;
+}
+
 /** Every KPI both sides measured with a direction, as "<group> <name>" with its trials' values. */
-function collectSamples(a: NonNullable<RunJson['trials']>, b: NonNullable<RunJson['trials']>): Collected[] {
-  const valuesOf = (trials: NonNullable<RunJson['trials']>) => {
-    const map = new Map<string, { name: string; meta: Collected['meta']; values: number[] }>();
-    for (const t of trials)
-      for (const m of t.metrics) {
-        if (m.value === null || m.better === null || !Number.isFinite(m.value)) continue;
-        const key = `${t.group} ${m.name}`;
-        const entry = map.get(key) ?? { name: m.name, meta: { unit: m.unit, better: m.better }, values: [] };
-        entry.values.push(m.value);
-        map.set(key, entry);
-      }
-    return map;
-  };
-  const mapA = valuesOf(a);
-  const mapB = valuesOf(b);
+function collectSamples(a: Trials, b: Trials): Collected[] {
+  const mapA = metricsByKey(a);
+  const mapB = metricsByKey(b);
   const out: Collected[] = [];
   for (const [key, ea] of mapA) {
     const eb = mapB.get(key);
@@ -255,17 +260,17 @@ function collectSamples(a: NonNullable<RunJson['trials']>, b: NonNullable<RunJso
   return out;
 }
 
-/** Which built-in spread a KPI takes: a core KPI by name, an endpoint's p50/p99, else "other". */
-function kpiKind(name: string): string {
-  if (BUILT_IN_NOISE[name]) return name;
-  if (/ p50$/.test(name)) return 'endpoint p50';
-  if (/ p99$/.test(name)) return 'endpoint p99';
-  return 'other';
-}
-
-function noiseFor(noise: NoiseJson | undefined, key: string, kind: string): NoiseFloor {
+/** A KPI's noise floor: the noise.json's, else the built-in spread of a core KPI by name, an endpoint's p50/p99, or "other". */
+function noiseFor(noise: NoiseJson | undefined, key: string, name: string): NoiseFloor {
   const measured = noise?.metrics.find((m) => m.metric === key);
   if (measured && measured.df > 0) return { sd: measured.sd, df: measured.df };
+  const kind = BUILT_IN_NOISE[name]
+    ? name
+    : / p50$/.test(name)
+      ? 'endpoint p50'
+      : / p99$/.test(name)
+        ? 'endpoint p99'
+        : 'other';
   return BUILT_IN_NOISE[kind]!;
 }
 
@@ -277,25 +282,16 @@ export function buildNoise(run: RunJson, tolerances: Record<string, number> = {}
   const trials = run.trials ?? [];
   const count = trialCount(trials);
   if (count < 3) throw new UsageError(`loadlab noise needs at least 3 trials (this run has ${count})`);
-  const byKey = new Map<string, { name: string; unit: string; values: number[] }>();
-  for (const t of trials)
-    for (const m of t.metrics) {
-      if (m.value === null || m.better === null) continue;
-      const key = `${t.group} ${m.name}`;
-      const entry = byKey.get(key) ?? { name: m.name, unit: m.unit, values: [] };
-      entry.values.push(m.value);
-      byKey.set(key, entry);
-    }
   const weights = Object.values(JUDGED_WEIGHTS).reduce((a, b) => a + b, 0);
-  const metrics: NoiseMetric[] = [...byKey].map(([key, e]) => {
-    const scale: Scale = e.unit === '%' ? 'linear' : 'log';
+  const metrics: NoiseMetric[] = [...metricsByKey(trials)].map(([key, e]) => {
+    const scale = scaleOf(e.meta.unit);
     const floor = measureNoise(scale, e.values);
     // α of this KPI at the first step of the judged family (one level): weight / total of 5%.
     const alpha = (FAMILY_ALPHA * (JUDGED_WEIGHTS[e.name] ?? 1)) / weights;
     const tolerance = tolerances[key] ?? tolerances[e.name] ?? defaultTolerance(scale, floor);
     return {
       metric: key,
-      unit: e.unit,
+      unit: e.meta.unit,
       scale,
       sd: floor.sd,
       df: floor.df,

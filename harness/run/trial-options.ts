@@ -1,6 +1,15 @@
 // The options every level and `run` take to repeat their measured phases and to judge a change (--baseline).
 import type { OptionSpec } from './args.ts';
 
+/** `--tolerance`, also taken by `loadlab compare` and `ab`. */
+export const TOLERANCE_OPTION: OptionSpec = {
+  name: 'tolerance',
+  type: 'string',
+  valueName: 'KPI=PCT',
+  repeatable: true,
+  description: 'smallest change worth a verdict, e.g. p99=15% (default: from the noise floor)',
+};
+
 /** Trials and the judgement of a change, on every level and `run` (harness/commands/compare.ts does the comparing). */
 export const TRIAL_OPTIONS: OptionSpec[] = [
   {
@@ -23,11 +32,5 @@ export const TRIAL_OPTIONS: OptionSpec[] = [
     valueName: 'NAME',
     description: 'then compare with <out>/baselines/NAME (or a run folder): exit 1 when a judged KPI is worse',
   },
-  {
-    name: 'tolerance',
-    type: 'string',
-    valueName: 'KPI=PCT',
-    repeatable: true,
-    description: 'smallest change worth a verdict, e.g. p99=15% (default: from the noise floor)',
-  },
+  TOLERANCE_OPTION,
 ];

@@ -58,6 +58,8 @@ interface Tested {
   df: number;
   pWorse: number;
   pBetter: number;
+  /** -1 when a drop is worse (higher is better), 1 when a rise is. */
+  worseSign: -1 | 1;
   constant: boolean;
 }
 
@@ -85,9 +87,8 @@ export function judgeMetrics(list: MetricSamples[], o: JudgeOptions = {}): Metri
 
 function test(s: MetricSamples): Tested {
   const tolerance = s.tolerance ?? defaultTolerance(s.scale, s.noise);
-  const f = s.scale === 'log' ? (v: number) => Math.log(Math.max(v, 1e-9)) : (v: number) => v;
-  const a = s.a.map(f);
-  const b = s.b.map(f);
+  const a = onScale(s.scale, s.a);
+  const b = onScale(s.scale, s.b);
   const constant = [...a, ...b].every((v) => v === a[0]);
   const ssA = sumSquares(a);
   const ssB = sumSquares(b);
@@ -100,7 +101,7 @@ function test(s: MetricSamples): Tested {
   const t = se > 0 ? (diff * worseSign) / se : diff === 0 ? 0 : Infinity * Math.sign(diff * worseSign);
   const pWorse = df > 0 ? 1 - studentTCdf(t, df) : 1;
   const pBetter = df > 0 ? studentTCdf(t, df) : 1;
-  return { s, tolerance, diff, se, df, pWorse, pBetter, constant };
+  return { s, tolerance, diff, se, df, worseSign, pWorse, pBetter, constant };
 }
 
 /** Weighted Holm step-down: the hypotheses rejected at family-wise FAMILY_ALPHA. */
@@ -154,9 +155,8 @@ function decide(t: Tested, significant: boolean, alpha: number, o: { seed: numbe
   const change = toChange(t.diff);
   const ci: [number, number] = [round(toChange(t.diff - half95), 2), round(toChange(t.diff + half95), 2)];
   const ci90 = [toChange(t.diff - half90), toChange(t.diff + half90)] as const;
-  const worseSign = s.direction === 'higher-better' ? -1 : 1;
-  const beyond = change * worseSign > t.tolerance ? 'worse' : change * worseSign < -t.tolerance ? 'better' : null;
-  const detectable = round(toChange((studentTQuantile(1 - alpha, t.df) + studentTQuantile(POWER, t.df)) * t.se), 1);
+  const beyond = change * t.worseSign > t.tolerance ? 'worse' : change * t.worseSign < -t.tolerance ? 'better' : null;
+  const detectable = round(toChange(reach(t.df, alpha, t.se)), 1);
   const pValue = round(Math.min(1, 2 * Math.min(t.pWorse, t.pBetter)), 6);
   const common = { ...base, changePct: round(change, 2), changeCi: ci, pValue, detectablePct: detectable };
   const tol = log ? `${t.tolerance}%` : `${t.tolerance} points`;
@@ -174,24 +174,34 @@ function decide(t: Tested, significant: boolean, alpha: number, o: { seed: numbe
 /** Trials a side for these trials to detect a change of `tolerance` at level `alpha` with 80% power (≤ 200). */
 export function trialsNeeded(scale: Scale, noise: NoiseFloor, tolerance: number, alpha = FAMILY_ALPHA): number | null {
   const d = scale === 'log' ? Math.log1p(tolerance / 100) : tolerance;
-  for (let n = 2; n <= 200; n++) {
-    const df = 2 * n - 2 + noise.df;
-    const reach = (studentTQuantile(1 - alpha, df) + studentTQuantile(POWER, df)) * noise.sd * Math.sqrt(2 / n);
-    if (reach <= d) return n;
-  }
+  for (let n = 2; n <= 200; n++) if (reachWith(noise, n, alpha) <= d) return n;
   return null;
 }
 
 /** The smallest change n trials a side detect with 80% power at level `alpha`, in % (log) or points (linear). */
 export function detectableChange(scale: Scale, noise: NoiseFloor, n: number, alpha = FAMILY_ALPHA): number {
-  const df = 2 * n - 2 + noise.df;
-  const reach = (studentTQuantile(1 - alpha, df) + studentTQuantile(POWER, df)) * noise.sd * Math.sqrt(2 / n);
-  return round(scale === 'log' ? 100 * Math.expm1(reach) : reach, 1);
+  const d = reachWith(noise, n, alpha);
+  return round(scale === 'log' ? 100 * Math.expm1(d) : d, 1);
+}
+
+/** The change (on the test's scale) a test with this standard error and df detects at `alpha` with 80% power. */
+function reach(df: number, alpha: number, se: number): number {
+  return (studentTQuantile(1 - alpha, df) + studentTQuantile(POWER, df)) * se;
+}
+
+/** reach() for n trials a side whose only other spread is the noise floor's. */
+function reachWith(noise: NoiseFloor, n: number, alpha: number): number {
+  return reach(2 * n - 2 + noise.df, alpha, noise.sd * Math.sqrt(2 / n));
+}
+
+/** Values on the test's scale: ln for a ratio KPI (clamped above 0), as they are for a rate in %. */
+function onScale(scale: Scale, values: number[]): number[] {
+  return scale === 'log' ? values.map((v) => Math.log(Math.max(v, 1e-9))) : values;
 }
 
 /** The run-to-run spread of one KPI's trial values on its scale: the noise floor a `loadlab noise` run writes. */
 export function measureNoise(scale: Scale, values: number[]): NoiseFloor {
-  const f = scale === 'log' ? values.map((v) => Math.log(Math.max(v, 1e-9))) : values;
+  const f = onScale(scale, values);
   const df = f.length - 1;
   return { sd: df > 0 ? round(Math.sqrt(sumSquares(f) / df), 5) : 0, df: Math.max(0, df) };
 }
